@@ -114,6 +114,7 @@ def _staging(out_dir: Path) -> Iterator[Path]:
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    staging.chmod(0o755)
     try:
         yield staging
     except BaseException:

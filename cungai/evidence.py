@@ -35,7 +35,7 @@ TRANSLATABLE_PROPERTIES = frozenset(
     {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote}
 )
 CONTEXT_CHARS = 12
-SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』]*")
 
 Triple = tuple[Node, Node, Node]
 
@@ -51,6 +51,7 @@ class EvidenceBlock:
     facts: tuple[Triple, ...]
     path: Path
     line: int
+    first_fact: str = ""
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
@@ -174,7 +175,8 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
             raise DataError(f"{path}:{line}: evidence block {name} mentions itself in {_show(unexpected[0])}")
         if not facts:
             raise DataError(f"{path}:{line}: evidence block {name} (quote {quotes[0]!r}) states no fact")
-        blocks.append(EvidenceBlock(name, quotes[0], str(before or ""), str(after or ""), facts, path, line))
+        shown = " ".join(term.n3(dataset.namespace_manager) for term in facts[0])
+        blocks.append(EvidenceBlock(name, quotes[0], str(before or ""), str(after or ""), facts, path, line, shown))
     blocks.sort(key=lambda b: (b.line, str(b.name)))
     return blocks, outside
 
@@ -196,7 +198,7 @@ def locate(block: EvidenceBlock, source: SourceText) -> Span:
         if text[max(0, s - len(block.before)):s] == block.before
         and text[s + len(quote):s + len(quote) + len(block.after)] == block.after
     ]
-    fact = _show(block.facts[0])
+    fact = block.first_fact or _show(block.facts[0])
     if not starts:
         hint = ""
         if any(ch in quote for ch in "，；：！？（）"):

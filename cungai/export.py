@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from . import __version__
 from .namespaces import (
@@ -50,21 +51,19 @@ def union_of(graphs: dict[URIRef, Graph]) -> Graph:
     return bind_prefixes(union)
 
 
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer with the named graphs in IRI order (rdflib leaves it to the store's
+    hash order, so two runs of the same build would differ); subjects are already ordered."""
+
+    def __init__(self, store: Dataset):
+        super().__init__(store)
+        self.contexts = sorted(self.contexts, key=lambda context: str(context.identifier))
+
+
 def write_trig(graphs: dict[URIRef, Graph], path: Path) -> None:
-    """Every named graph in one TriG file, graphs and subjects in a stable order."""
-    blocks = [_header()]
-    for name in sorted(graphs, key=str):
-        body = bind_prefixes(Graph()) + graphs[name]
-        bind_prefixes(body)
-        turtle = body.serialize(format="turtle")
-        statements = "\n".join(line for line in turtle.splitlines() if not line.startswith("@prefix"))
-        indented = "\n".join(("    " + line) if line.strip() else "" for line in statements.strip().splitlines())
-        blocks.append(f"<{name}> {{\n{indented}\n}}\n")
-    path.write_text("\n".join(blocks), encoding="utf-8")
-
-
-def _header() -> str:
-    return "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(PREFIXES.items()))
+    """Every named graph in one TriG file, in a stable order."""
+    with path.open("wb") as stream:
+        _SortedTrigSerializer(dataset_of(graphs)).serialize(stream, encoding="utf-8")
 
 
 def write_ntriples(graph: Graph, path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
 BASE = "https://w3id.org/cungai/"
@@ -99,6 +99,8 @@ def rebase(graph: Graph, base: str) -> Graph:
     def move(term):
         if isinstance(term, URIRef) and str(term).startswith(BASE):
             return URIRef(base + str(term)[len(BASE):])
+        if isinstance(term, Literal) and term.language is None and str(term).startswith(BASE):
+            return Literal(base + str(term)[len(BASE):], datatype=term.datatype)  # IRIs written as text
         return term
     out = Graph()
     for s, p, o in graph:

@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from .errors import DataError, EnvironmentProblem
-from .namespaces import OWL, RDF, RDFS, XSD
+from .namespaces import OWL, RDF, RDFS, XSD, bind_prefixes
 
 OWL2_DATATYPES = frozenset({
     RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, XSD.string, XSD.normalizedString, XSD.token,
@@ -188,6 +188,7 @@ def _disjoint_pairs(graph: Graph) -> set[frozenset[URIRef]]:
 def explain_inconsistency(graph: Graph) -> list[str]:
     """Why the graph is inconsistent, in words: individuals whose types (asserted, or from the
     domains and ranges of the properties they take part in) fall into two disjoint classes."""
+    bind_prefixes(graph)
     closure = _class_closure(graph)
     properties = {p: set(graph.transitive_objects(p, RDFS.subPropertyOf)) for p in set(graph.predicates())}
     reasons: dict[URIRef, dict[URIRef, list[str]]] = {}
@@ -212,7 +213,8 @@ def explain_inconsistency(graph: Graph) -> list[str]:
         a, b = sorted(pair, key=str)
         for individual, types in sorted(reasons.items(), key=lambda item: str(item[0])):
             if a in types and b in types:
-                label = graph.value(individual, RDFS.label) or ""
+                labels = {lit.language: str(lit) for lit in graph.objects(individual, RDFS.label)}
+                label = labels.get("zh") or labels.get("en") or ""
                 lines.append(
                     f"{label} <{individual}> is both {_short(graph, a)} ({'; '.join(sorted(set(types[a])))}) "
                     f"and {_short(graph, b)} ({'; '.join(sorted(set(types[b])))}), which are disjoint"

@@ -1,0 +1,5 @@
+"""``python -m cungai`` is the ``cungai`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real project built once, and tiny real projects to break on purpose."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cungai.build import BuildResult, build
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def copy_project(target: Path, *, graph: Path | None = None) -> Path:
+    """A project tree at ``target``: the real ontology and queries, and ``graph`` (default: the real one)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "ontology", target / "ontology")
+    if (REPO / "queries").exists():
+        shutil.copytree(REPO / "queries", target / "queries")
+    shutil.copytree(graph or REPO / "graph", target / "graph")
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> BuildResult:
+    """The real project, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("kg") / "build"
+    return build(root=REPO, out_dir=out)
+
+
+@pytest.fixture()
+def mini(tmp_path) -> Path:
+    """A copy of the tiny fixture project (one two-sentence source) that a test may change."""
+    return copy_project(tmp_path / "mini", graph=DATA / "mini" / "graph")
