@@ -25,6 +25,7 @@ from .export import (
     write_ontology_docs, write_owl, write_trig, write_turtle,
 )
 from .load import parse_rdf_file
+from .offline import offline
 from .namespaces import (
     BACKGROUND_GRAPH, BASE, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, bind_prefixes,
     rebase, source_graph,
@@ -136,7 +137,15 @@ def build(
     *, root: Path | str | None = None, out_dir: Path | str | None = None, base: str = BASE,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build everything into ``out_dir`` (default ``build/``); nothing changes there unless it all succeeds."""
+    """Build everything into ``out_dir`` (default ``build/``); nothing changes there unless it all succeeds.
+
+    The build never opens a network connection (``offline``): imports and remote contexts are not followed.
+    """
+    with offline():
+        return _build(root=root, out_dir=out_dir, base=base, progress=progress)
+
+
+def _build(*, root, out_dir, base: str, progress: Progress | None) -> BuildResult:
     paths = project_paths(root)
     out = Path(out_dir) if out_dir else paths.build_dir
     say = progress or (lambda message: None)

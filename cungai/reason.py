@@ -58,11 +58,16 @@ class ReasonerResult:
 
 
 def reasoner_input(ontology: Graph, facts: Graph) -> tuple[Graph, int]:
-    """The ontology and facts HermiT can read, and how many literals had to be withheld."""
+    """The ontology and facts HermiT can read, and how many literals had to be withheld.
+
+    ``owl:imports`` is left out: the project imports nothing, and owlready2 would fetch it.
+    """
     graph = Graph()
     withheld = 0
     for source in (ontology, facts):
         for s, p, o in source:
+            if p == OWL.imports:
+                continue
             if isinstance(o, Literal) and o.datatype is not None and o.datatype not in OWL2_DATATYPES:
                 withheld += 1
                 continue
