@@ -19,7 +19,7 @@ PATHS = project_paths()
 
 @pytest.fixture(scope="session")
 def kg(built) -> Dataset:
-    dataset = Dataset()
+    dataset = Dataset(default_union=True)
     dataset.parse(built.out_dir / "kg.trig", format="trig")
     return dataset
 
