@@ -1,0 +1,366 @@
+"""The views in a real browser: Debian's Chromium driven by Playwright, offline, with hostile data.
+
+Every page of ``build/views`` (of the real project) loads from ``file://`` with no console error and
+no request leaving the machine; the graph pages draw the nodes the builder meant; clicking a node
+shows its evidence; the entity page of 卢德全 shows his post with its quote; and a tiny project whose
+labels and text hold markup (``<img src=x onerror=…>``, ``href``, ``</script>``) builds into pages
+where nothing of it runs. Screenshots go to ``{build}/screenshots/``.
+
+In CI (``CI=true``) these tests never skip; elsewhere they skip only when Chromium, Playwright or a
+Chinese font is missing, saying what to install.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DATA, IN_CI, REPO, copy_project
+
+from cungai.analysis import entity_network, measure
+from cungai.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_page, open_page, require_browser
+from cungai.build import build
+from cungai.errors import EnvironmentProblem
+from cungai.pagemodels import entity_href
+from cungai.sources import load_sources
+from cungai.viewmodel import build_model
+from cungai.views import GRAPH_VIEWS, graph_views
+
+LU_DEQUAN = "https://w3id.org/cungai/id/person/lu-dequan"
+HOSTILE = "<img src=x onerror=window.__pwned=1;alert(1)>"
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        require_browser()
+    except EnvironmentProblem as exc:
+        if IN_CI:
+            pytest.fail(f"browser tests must run in CI: {exc}")
+        pytest.skip(f"browser tests need Chromium and a CJK font: {INSTALL_HINT} ({exc})")
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture()
+def tab(browser):
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.set_default_timeout(10_000)
+    page, check = new_checked_page(context)
+    yield page, check
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def views(built) -> Path:
+    return built.out_dir / "views"
+
+
+@pytest.fixture(scope="module")
+def model(built):
+    return build_model(built.graphs, load_sources(REPO / "graph" / "sources"))
+
+
+def node_point(page, node_id: str) -> dict:
+    """Where a node of the page's network is on the screen."""
+    return page.evaluate(
+        """(id) => {
+            const net = window.cungai.network;
+            const p = net.canvasToDOM(net.getPositions([id])[id]);
+            const r = document.getElementById('network').getBoundingClientRect();
+            return {x: r.left + p.x, y: r.top + p.y};
+        }""",
+        node_id,
+    )
+
+
+def drawn_pixels(page) -> int:
+    return page.evaluate(
+        """() => {
+            const c = document.querySelector('#network canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+            return n;
+        }"""
+    )
+
+
+# ------------------------------------------------------------------ the real project
+
+
+def test_every_page_loads_offline_without_errors(views, tab, built):
+    page, check = tab
+    pages = sorted(views.rglob("*.html"))
+    manifest = json.loads((views / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(str(p.relative_to(views)) for p in pages) == manifest["pages"]
+    shots = built.out_dir / "screenshots"
+    shots.mkdir(exist_ok=True)
+    problems, timings, requests = [], {}, 0
+    started = time.perf_counter()
+    for path in pages:
+        open_page(page, check, path)
+        requests += len(check.requests)
+        timings[str(path.relative_to(views))] = check.seconds
+        if not check.ok:
+            problems.append(check.problems())
+        relative = path.relative_to(views)
+        if relative.parts[0] in ("graph", "article") or relative.name == "index.html" or path.stem == "lu-dequan":
+            page.screenshot(path=str(shots / ("-".join(relative.with_suffix("").parts) + ".png")))
+    assert not problems, "\n".join(problems)
+    assert requests > len(pages)  # the route saw every page and its assets
+    slowest = sorted(timings.items(), key=lambda item: -item[1])[:3]
+    print(f"\n{len(pages)} pages in {time.perf_counter() - started:.1f}s; slowest {slowest}")
+    assert (shots / "graph-parks.png").stat().st_size > 10_000
+
+
+def test_graph_pages_draw_the_nodes_the_builder_meant(views, tab, model):
+    page, check = tab
+    measures = measure(entity_network(model))
+    meant = {view.spec.name: view for view in graph_views(model, measures)}
+    drawn_pages = 0
+    for spec in GRAPH_VIEWS:
+        open_page(page, check, views / "graph" / f"{spec.name}.html")
+        assert check.ok, check.problems()
+        ids = page.evaluate("() => window.cungai.nodes.getIds()")
+        edges = page.evaluate("() => window.cungai.edges.length")
+        assert sorted(ids) == sorted(meant[spec.name].node_ids), spec.name
+        assert edges == len(meant[spec.name].edges), spec.name
+        assert page.evaluate("() => window.cungai.network.physics.physicsEnabled") is False  # settled, stopped
+        if ids:
+            assert drawn_pixels(page) > 2000, f"{spec.name}: the canvas is blank"
+            drawn_pages += 1
+    assert drawn_pages >= 3
+
+
+def test_every_tooltip_has_its_evidence(model):
+    measures = measure(entity_network(model))
+    for view in graph_views(model, measures):
+        for edge in view.edges:
+            if edge["origin"] == "source":
+                assert edge["evidence"] and edge["evidence"][0]["exact"], edge
+            elif edge["origin"] == "background":
+                assert edge["citations"], edge
+        for node in view.nodes:
+            iri = next(i for i in model.entities if str(i) == node["id"])
+            quoted = any(f.evidence for f in model.facts_about(iri) + model.facts_to(iri))
+            assert bool(node["evidence"]) == quoted, node["id"]
+            if quoted:
+                assert node["evidence"][0]["exact"] and node["evidence"][0]["href"].startswith("article/")
+
+
+def test_pages_load_nothing_from_outside(views):
+    for path in views.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I), path
+        assert "Content-Security-Policy" in html and "default-src 'none'" in html, path
+        assert "<script>" not in html  # no inline scripts: data rides in JSON blocks only
+
+
+def test_clicking_a_node_shows_its_evidence(views, tab):
+    page, check = tab
+    open_page(page, check, views / "graph" / "actors.html")
+    point = node_point(page, LU_DEQUAN)
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "卢德全" in tooltip.text_content()
+    assert "伦教街道党工委书记卢德全" in tooltip.locator("mark").text_content()
+    page.mouse.click(point["x"], point["y"])
+    panel = page.locator("#panel")
+    assert panel.locator("h2").text_content() == "卢德全"
+    quotes = panel.locator("blockquote.evidence mark").all_text_contents()
+    assert "伦教街道党工委书记卢德全" in quotes
+    assert "担任" in panel.text_content()  # his relation in this view, with its quote
+    assert check.ok, check.problems()
+
+
+def test_graph_controls_switch_labels_filter_classes_and_search(views, tab):
+    page, check = tab
+    open_page(page, check, views / "graph" / "actors.html")
+    label = "() => window.cungai.nodes.get('%s').label" % LU_DEQUAN
+    assert page.evaluate(label) == "卢德全"
+    page.click("#lang-en")
+    assert page.evaluate(label) == "Lu Dequan"
+    page.click("#lang-zh")
+    official = page.locator("input.class-filter[value='cg:Official']")
+    official.uncheck()
+    hidden = "() => window.cungai.nodes.get({filter: n => n.hidden === true}).map(n => n.cls)"
+    assert set(page.evaluate(hidden)) == {"cg:Official"}
+    official.check()
+    assert page.evaluate(hidden) == []
+    page.select_option("#colour-by", "community")
+    page.fill("#search", "ldq")
+    page.locator("#search-results button").first.click()
+    assert page.evaluate("() => window.cungai.network.getSelectedNodes()") == [LU_DEQUAN]
+    assert page.locator("#panel h2").text_content() == "卢德全"
+    assert check.ok, check.problems()
+
+
+def test_entity_page_of_lu_dequan_shows_his_post_with_its_quote(views, tab, model):
+    page, check = tab
+    entity = model.entities[next(i for i in model.entities if str(i) == LU_DEQUAN)]
+    open_page(page, check, views / entity_href(entity))
+    assert page.locator("h1").text_content().strip() == "卢德全"
+    holds = page.locator(".statements.outgoing .statement-group", has=page.locator("code", has_text="org:holds"))
+    assert holds.count() == 1
+    assert "伦教街道党工委书记" in holds.locator("a.entity-link").first.text_content()
+    assert "伦教街道党工委书记卢德全" in holds.locator("blockquote.evidence mark").all_text_contents()
+    inferred = page.locator(".statements.incoming .value.inferred")
+    assert inferred.count() >= 1 and "推理所得" in inferred.first.text_content()  # org:heldBy, from HermiT
+    assert page.evaluate("() => window.cungai.nodes.length") >= 2  # the neighbourhood graph
+    holds.locator("a.to-article").first.click()
+    page.wait_for_load_state("load")
+    assert "/article/" in page.url and "#span-" in page.url
+    target = page.locator("mark.ev.target")
+    assert target.count() >= 1 and target.first.text_content() in "伦教街道党工委书记卢德全"
+    assert check.ok, check.problems()
+
+
+def test_article_hover_lists_the_facts_and_click_opens_the_entity(views, tab):
+    page, check = tab
+    open_page(page, check, views / "article" / "lunjiao-2019-12-06.html")
+    mark = page.locator("mark.ev").first
+    mark.hover()
+    tip = page.locator("#tip")
+    tip.wait_for(state="visible")
+    assert "卢德全" in tip.text_content()
+    assert page.locator("#facts li.fact").count() >= 1
+    coverage = page.locator(".coverage").text_content()
+    assert re.search(r"\d+(\.\d)?%", coverage)
+    mark.click()
+    page.wait_for_load_state("load")
+    assert "/entity/" in page.url
+    assert check.ok, check.problems()
+
+
+@pytest.mark.parametrize("query", ["卢德全", "Lu Dequan", "ludequan", "ldq"])
+def test_index_search_finds_entities_by_zh_en_and_pinyin(views, tab, query):
+    page, check = tab
+    open_page(page, check, views / "index.html")
+    page.fill("#entity-search", query)
+    first = page.locator("#entity-results li a").first
+    assert first.text_content() == "卢德全"
+    assert page.locator("table.central tbody tr").count() >= 5  # most central actors
+    assert check.ok, check.problems()
+
+
+def test_network_exports_open_in_networkx(built):
+    import networkx as nx
+
+    graphml = nx.read_graphml(built.out_dir / "kg.graphml")
+    gexf = nx.read_gexf(built.out_dir / "kg.gexf")
+    assert graphml.number_of_nodes() == gexf.number_of_nodes() > 50
+    node = graphml.nodes[LU_DEQUAN]
+    assert node["label_zh"] == "卢德全" and node["pagerank"] > 0 and "community" in node
+
+
+# ------------------------------------------------------------------ hostile data
+
+
+def hostile_project(target: Path) -> Path:
+    """The mini project with markup in labels and in the source text itself."""
+    root = copy_project(target, graph=DATA / "mini" / "graph")
+    trig = root / "graph" / "mini-2020-01-01.trig"
+    text_path = root / "graph" / "sources" / "mini-2020-01-01.txt"
+    meta = root / "graph" / "sources" / "mini-2020-01-01.ttl"
+    facts = trig.read_text(encoding="utf-8")
+    replacements = {
+        '"张三"@zh , "Zhang San"@en': f'"张三{HOSTILE}"@zh , "Zhang <a href=\\"javascript:window.__pwned=1\\">San</a> href"@en',
+        '"示例工业园"@zh': '"示例工业园</script><script>window.__pwned=1</script>"@zh',
+        '"示例街道党工委书记"@zh': '"示例街道党工委书记\\" onmouseover=\\"window.__pwned=1"@zh',
+        '"Renovation needs people"@en': '"{{ 7*7 }} ${window.__pwned=1} <svg onload=window.__pwned=1>"@en',
+    }
+    for old, new in replacements.items():
+        assert old in facts, old
+        facts = facts.replace(old, new)
+    sentence = f"张三称{HOSTILE}与<b onmouseover=\"window.__pwned=1\">href</b>。\n"
+    facts += (
+        "\nev:hostile {\n"
+        f"    ev:hostile cg:quote \"张三称{HOSTILE}\" .\n"
+        f"    person:zhang-san skos:altLabel \"{HOSTILE}\"@zh .\n"
+        "}\n"
+    )
+    trig.write_text(facts, encoding="utf-8")
+    text = text_path.read_text(encoding="utf-8") + sentence
+    text_path.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    meta.write_text(re.sub(r'cg:sha256 "[0-9a-f]+"', f'cg:sha256 "{digest}"', meta.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    root = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
+    build(root=root)
+    return root / "build" / "views"
+
+
+def assert_nothing_ran(page, check) -> None:
+    assert page.evaluate("() => typeof window.__pwned") == "undefined", check.url
+    assert not check.dialogs, check.dialogs
+    assert check.ok, check.problems()
+    assert not any(url.rstrip("/").endswith("/x") for url in check.requests), check.requests
+
+
+def test_hostile_labels_run_nothing_in_any_view(hostile, tab):
+    page, check = tab
+    pages = sorted(hostile.rglob("*.html"))
+    kinds = {p.relative_to(hostile).parts[0] if len(p.relative_to(hostile).parts) > 1 else p.name for p in pages}
+    assert {"graph", "entity", "article", "index.html"} <= kinds
+    for path in pages:
+        open_page(page, check, path)
+        assert_nothing_ran(page, check)
+        relative = path.relative_to(hostile).as_posix()
+        if relative.startswith("graph/") or relative == "entity/person/zhang-san.html":
+            # hover (tooltip) and click (panel) every node; other entity pages only load
+            for node_id in page.evaluate("() => window.cungai.nodes.getIds()"):
+                point = node_point(page, node_id)
+                page.mouse.move(point["x"], point["y"])
+                page.wait_for_timeout(140)
+                page.mouse.click(point["x"], point["y"])
+            if page.locator("#search").count():
+                page.fill("#search", "张三")
+                for button in page.locator("#search-results button").all():
+                    button.click()
+        if page.locator("mark.ev").count():
+            for mark in page.locator("mark.ev").all():
+                mark.hover()
+        if page.locator("#entity-search").count():
+            page.fill("#entity-search", "img")
+            assert page.locator("#entity-results li").count() >= 1
+        assert_nothing_ran(page, check)
+
+
+def test_hostile_labels_show_as_text(hostile, tab):
+    page, check = tab
+    open_page(page, check, hostile / "entity" / "person" / "zhang-san.html")
+    assert page.locator("h1").text_content().strip() == f"张三{HOSTILE}"
+    assert page.locator("img").count() == 0
+    html = (hostile / "entity" / "person" / "zhang-san.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+    open_page(page, check, hostile / "graph" / "actors.html")
+    point = node_point(page, "https://w3id.org/cungai/id/person/zhang-san")
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert HOSTILE in tooltip.text_content()
+    assert tooltip.locator("img, a, script").count() == 0
+    open_page(page, check, hostile / "article" / "mini-2020-01-01.html")
+    assert HOSTILE in page.locator("#text").text_content()
+    assert page.locator("#text img, #text b").count() == 0
+    assert_nothing_ran(page, check)
+
+
+def test_screenshot_for_the_readme_exists():
+    shot = REPO / "docs" / "screenshot-parks.png"
+    assert shot.is_file() and shot.stat().st_size > 10_000, "docs/screenshot-parks.png (python -m cungai.browser build)"
+
