@@ -12,6 +12,8 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e .
+	# morph-kgc declares rdflib<7.3 and pyoxigraph<0.4; its own dependencies are in pyproject.toml
+	$(PIP) install --quiet --no-deps morph-kgc==2.10.0
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

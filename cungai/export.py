@@ -18,7 +18,7 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 
 from . import __version__
 from .namespaces import (
-    BASE, CG, DCAT, DCTERMS, GRAPH, ID, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD, bind_prefixes,
+    BASE, CG, DCAT, DCTERMS, ID, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD, bind_prefixes,
 )
 
 
@@ -137,14 +137,74 @@ def void_description(graphs: dict[URIRef, Graph], union: Graph, sources: list, *
         if any(term.startswith(ns) for term in used):
             void.add((dataset, VOID.vocabulary, URIRef(ns)))
     void.add((dataset, VOID.vocabulary, URIRef(str(CG))))
-    for example in sorted({s for s in union.subjects(RDF.type, CG.Official)}, key=str)[:3]:
+    void.add((URIRef(endpoint), RDFS.comment, Literal("由 `cungai serve` 在本机提供的只读 SPARQL 1.1 端点。", lang="zh")))
+    void.add((URIRef(endpoint), RDFS.comment, Literal(
+        "The read-only SPARQL 1.1 endpoint that `cungai serve` runs on this machine.", lang="en")))
+    for example in _example_resources(union):
         void.add((dataset, VOID.exampleResource, example))
     for name in sorted(graphs, key=str):
         void.add((dataset, VOID.subset, name))
         void.add((name, RDF.type, VOID.Dataset))
         void.add((name, VOID.triples, Literal(len(graphs[name]), datatype=XSD.integer)))
-        void.add((name, RDFS.label, Literal(str(name)[len(str(GRAPH)):], lang="en")))
+        local = str(name).split("/graph/", 1)[-1]
+        void.add((name, RDFS.label, Literal(local, lang="en")))
+        for lang, title in _graph_titles(local).items():
+            void.add((name, DCTERMS.title, Literal(title, lang=lang)))
+        for s, p, o in _self_description(graphs[name], name):
+            void.add((s, p, o))
+            if p == DCTERMS.source:  # the dataset's own sources: its documents, packages and tables
+                void.add((dataset, DCTERMS.source, o))
+        if local.startswith("dataset/"):
+            entities = {s for s in graphs[name].subjects() if isinstance(s, URIRef) and str(s).startswith(str(ID))}
+            void.add((name, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
     return void
+
+
+_GRAPH_TITLES = {
+    "ontology": ("本体（类、属性与受控词表）", "Ontology (classes, properties and controlled vocabularies)"),
+    "sources": ("来源文献的元数据", "Metadata of the source documents"),
+    "background": ("背景知识（各有出处）", "Background knowledge (each fact cited)"),
+    "inferred": ("推理机（HermiT）推出的三元组", "Triples inferred by the reasoner (HermiT)"),
+    "links": ("外部标识与链接", "External identifiers and links"),
+}
+
+
+def _graph_titles(local: str) -> dict[str, str]:
+    """Titles in zh and en of the project's named graphs, by their local name."""
+    if local in _GRAPH_TITLES:
+        zh, en = _GRAPH_TITLES[local]
+        return {"zh": zh, "en": en}
+    if local.startswith("source/"):
+        sid = local.split("/", 1)[1]
+        return {"zh": f"来源 {sid} 的事实与证据", "en": f"Facts and evidence of source {sid}"}
+    return {}
+
+
+def _self_description(graph: Graph, name: URIRef) -> list:
+    """What a graph says about itself and its linksets: dataset graphs carry their dataset.ttl."""
+    described = [name] + sorted((s for s in graph.subjects(RDF.type, VOID.Linkset) if isinstance(s, URIRef)), key=str)
+    triples = []
+    for subject in described:
+        for p, o in graph.predicate_objects(subject):
+            if subject != name and p == RDF.type:
+                triples.append((subject, p, o))
+            elif p in (DCTERMS.title, DCTERMS.description, DCTERMS.source, DCTERMS.license, DCTERMS.creator,
+                       DCTERMS.format, VOID.linkPredicate, VOID.objectsTarget):
+                triples.append((subject, p, o))
+        if subject != name:  # a part, not a void:subset: its triples are counted with the graph's
+            triples.append((subject, DCTERMS.isPartOf, name))
+    return triples
+
+
+def _example_resources(union: Graph) -> list[URIRef]:
+    """A few typical things: officials, an industrial park, an area with an official code, a division."""
+    examples: list[URIRef] = []
+    for cls, count in ((CG.Official, 2), (CG.IndustrialPark, 1)):
+        examples += sorted((s for s in union.subjects(RDF.type, cls) if isinstance(s, URIRef)), key=str)[:count]
+    coded = sorted((s for s in union.subjects(SCHEMA.identifier, None) if isinstance(s, URIRef)), key=str)
+    curated = [s for s in coded if (s, VOID.inDataset, None) not in union]
+    imported = [s for s in coded if (s, VOID.inDataset, None) in union]
+    return examples + curated[:1] + imported[:1]
 
 
 def write_json(data: dict, path: Path) -> None:
