@@ -1,0 +1,254 @@
+"""The query library on the real graph: every .rq answers, rdflib and Oxigraph agree, parameters
+cannot change a query's shape, bad SPARQL exits 2 with line and column, every CLI form works."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+
+from cungai.cli import main
+from cungai.errors import UsageError
+from cungai.query import get_query, library, load_query, run_query
+from cungai.results import rows_of
+from cungai.sparql import QueryRefused, QuerySyntaxError, inspect, with_values
+from cungai.stores import MemoryEngine, OxigraphEngine
+
+REPO = Path(__file__).resolve().parent.parent
+QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
+HOSTILE = 'x" } ; DROP ALL #'
+IRI_COLUMNS = {"sameAs"}  # columns that may hold IRIs (external identifiers); every other shows labels
+
+
+@pytest.fixture(scope="module")
+def engines(built):
+    trig = built.out_dir / "kg.trig"
+    return {"memory": MemoryEngine(trig), "oxigraph": OxigraphEngine(trig)}
+
+
+@pytest.fixture(scope="module")
+def answer(engines):
+    """Rows of a stored query on an engine, computed once per (engine, query, parameters)."""
+    cache: dict = {}
+
+    def run(engine: str, path: Path, given: dict | None = None):
+        key = (engine, path.stem, tuple(sorted((given or {}).items())))
+        if key not in cache:
+            query = load_query(path)
+            cache[key] = engines[engine].run(query.text, query.bindings(given))
+        return cache[key]
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def build_dir(built) -> str:
+    return str(built.out_dir)
+
+
+def test_the_library_answers_every_competency_question():
+    queries = library(REPO / "queries")
+    assert len(queries) >= 20
+    covered = {n for q in queries.values() for n in q.questions}
+    assert covered >= set(range(1, 16)), f"DESIGN §6 questions without a query: {sorted(set(range(1, 16)) - covered)}"
+
+
+def test_every_query_is_listed_in_the_readme():
+    readme = (REPO / "queries" / "README.md").read_text(encoding="utf-8").split("## The questions")[1]
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", readme, flags=re.M))
+    assert listed == {p.stem for p in QUERY_FILES}
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_query_header_and_syntax(path):
+    query = load_query(path)
+    assert query.title_zh and query.title_en and query.answers_zh and query.answers_en
+    assert inspect(query.text).form == query.form == "SELECT"
+    for param in query.params:
+        assert re.search(rf"\?{param.name}\b", query.text), f"parameter {param.name} is not a variable of the query"
+    inspect(query.bound_text())  # the --show form parses too
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_query_answers_the_same_on_rdflib_and_oxigraph(path, answer):
+    query = load_query(path)
+    for given in ({}, {"lang": "en"}) if any(p.name == "lang" for p in query.params) else ({},):
+        memory, oxigraph = answer("memory", path, given), answer("oxigraph", path, given)
+        assert memory.rows, f"{path.name} {given}: no rows on the built graph"
+        assert memory.variables == oxigraph.variables
+        assert rows_of(memory) == rows_of(oxigraph), f"{path.name} {given}: rdflib and Oxigraph differ"
+        for column, values in zip(memory.variables, zip(*memory.rows)):
+            if column not in IRI_COLUMNS:
+                assert not any(isinstance(v, URIRef) for v in values), f"{path.name}: bare IRIs in column {column}"
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_the_shown_query_runs_as_it_is(path, engines, answer):
+    """`--show` (parameters as a VALUES block, no bindings) gives the rows that rdflib's initBindings give."""
+    query = load_query(path)
+    shown = engines["oxigraph"].run(query.bound_text(), {})
+    assert rows_of(shown) == rows_of(answer("memory", path))
+
+
+@pytest.mark.parametrize(("name", "given", "expected"), [
+    ("park-profile", {"park": "park:beihai-gongyequ", "lang": "en"}, "Beihai"),
+    ("evidence-for-entity", {"entity": "https://w3id.org/cungai/id/person/ran-yong"}, "联合执法组副组长冉勇"),
+    ("quantitative-outcomes", {"indicator": "indicator:monthly-output-value"}, "40000000"),
+    ("search-evidence", {"text": "收储"}, "收储"),
+])
+def test_parameters_change_the_answer(name, given, expected, answer):
+    path = REPO / "queries" / f"{name}.rq"
+    memory, oxigraph = answer("memory", path, given), answer("oxigraph", path, given)
+    assert rows_of(memory) == rows_of(oxigraph)
+    assert any(expected in str(term) for row in memory.rows for term in row if term is not None)
+    assert rows_of(memory) != rows_of(answer("memory", path))
+
+
+def _algebra(text: str) -> str:
+    return str(translateQuery(parseQuery(text)).algebra)
+
+
+def test_a_hostile_value_cannot_change_the_query(engines):
+    query = get_query("search-evidence", REPO / "queries")
+    hostile = with_values(query.text, query.bindings({"text": HOSTILE}))
+    harmless = with_values(query.text, query.bindings({"text": "x"}))
+    assert _algebra(hostile).replace(repr(Literal(HOSTILE)), "VALUE") == _algebra(harmless).replace(repr(Literal("x")), "VALUE")
+    sizes = {name: len(engine.run("SELECT * WHERE { ?s ?p ?o }").rows) for name, engine in engines.items()}
+    for engine in engines.values():
+        result = engine.run(query.text, query.bindings({"text": HOSTILE}))
+        assert result.rows == []  # no quote contains it: the value was compared, not executed
+    assert sizes == {name: len(engine.run("SELECT * WHERE { ?s ?p ?o }").rows) for name, engine in engines.items()}
+
+
+@pytest.mark.parametrize(("name", "given"), [
+    ("park-profile", {"park": HOSTILE}),
+    ("park-profile", {"park": "park:x> } ; DROP ALL #"}),
+    ("officials", {"lang": 'zh" } #'}),
+    ("officials", {"nonsense": "1"}),
+])
+def test_bad_parameters_are_usage_errors(name, given):
+    with pytest.raises(UsageError):
+        get_query(name, REPO / "queries").bindings(given)
+
+
+def test_bad_sparql_names_line_and_column():
+    with pytest.raises(QuerySyntaxError) as caught:
+        inspect("SELECT ?s\nWHERE {\n  ?s ?p \n}")
+    assert (caught.value.line, caught.value.column) == (3, 3)
+    assert "^" in str(caught.value)
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_updates_and_service_never_run(store, engines):
+    with pytest.raises(QueryRefused):
+        engines[store].run("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    with pytest.raises(QueryRefused):
+        engines[store].run("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    with pytest.raises(QueryRefused):
+        engines[store].run("SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }")
+    local = engines[store].run(
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cungai/graph/links> WHERE { ?s ?p ?o }")
+    assert int(local.rows[0][0]) > 0
+
+
+# --- the command line ------------------------------------------------------------------------
+
+def cli(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_cli_lists_the_library():
+    result = cli("query", "--list")
+    assert result.exit_code == 0
+    for path in QUERY_FILES:
+        assert path.stem in result.output
+
+
+@pytest.mark.parametrize(("fmt", "store"), [
+    ("table", "memory"), ("csv", "memory"),
+    ("table", "oxigraph"), ("csv", "oxigraph"), ("json", "oxigraph"), ("md", "oxigraph"), ("xml", "oxigraph"),
+    ("tsv", "oxigraph"),
+])
+def test_cli_query_formats(fmt, store, build_dir):
+    result = cli("query", "officials", "--format", fmt, "--store", store, "--build", build_dir)
+    assert result.exit_code == 0, result.output
+    assert "卢德全" in result.output
+    if fmt == "json":
+        data = json.loads(result.output)
+        assert data["head"]["vars"][0] == "official" and data["results"]["bindings"]
+    elif fmt == "csv":
+        assert result.output.splitlines()[0] == "official,post,role,body,quote,start,end"
+    elif fmt == "md":
+        assert result.output.startswith("| official | post |")
+
+
+def test_cli_query_parameters_and_show(build_dir):
+    result = cli("query", "park-profile", "--param", "park=park:beihai-gongyequ", "--param", "lang=en",
+                 "--format", "csv", "--store", "oxigraph", "--build", build_dir)
+    assert result.exit_code == 0 and "Beihai" in result.output
+    shown = cli("query", "park-profile", "--param", "park=park:beihai-gongyequ", "--show")
+    assert "VALUES (?park ?lang) { (<https://w3id.org/cungai/id/park/beihai-gongyequ> \"zh\") }" in shown.output
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("query", "oficials"), "officials"),
+    (("query", "officials", "--param", "lang=zh\"}"), "lang"),
+    (("query", "officials", "--param", "oops"), "NAME=VALUE"),
+    (("sparql", "SELECT ?s\nWHERE {\n  ?s ?p \n}"), "line 3, column 3"),
+    (("sparql", "DELETE WHERE { ?s ?p ?o }"), "read-only"),
+    (("sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"), "SERVICE"),
+    (("sparql", "missing-file.rq"), "no such query file"),
+])
+def test_cli_usage_errors_exit_2(args, needle, build_dir):
+    result = cli(*args, "--store", "oxigraph", "--build", build_dir)
+    assert result.exit_code == 2, result.output
+    assert needle in result.output
+
+
+def test_cli_missing_build_is_a_usage_error(tmp_path):
+    result = cli("query", "officials", "--build", str(tmp_path))
+    assert result.exit_code == 2 and "cungai build" in result.output
+
+
+def test_cli_sparql_text_file_and_stdin(tmp_path, build_dir):
+    text = "SELECT ?label WHERE { ?p a cg:Official ; rdfs:label ?label FILTER(lang(?label) = 'en') } ORDER BY ?label"
+    by_text = cli("sparql", text, "--format", "csv", "--build", build_dir)  # rdflib
+    assert by_text.exit_code == 0 and "Lu Dequan" in by_text.output
+    path = tmp_path / "q.rq"
+    path.write_text(text, encoding="utf-8")
+    assert cli("sparql", str(path), "--format", "csv", "--store", "oxigraph", "--build", build_dir).output == by_text.output
+    assert cli("sparql", "-", "--format", "csv", "--store", "oxigraph", "--build", build_dir, input=text).output == by_text.output
+    ask = cli("sparql", "ASK { ?s a cg:Official }", "--build", build_dir, "--store", "oxigraph")
+    assert ask.output.strip() == "true"
+
+
+@pytest.mark.parametrize("fmt", ["table", "turtle", "nt", "jsonld"])
+def test_cli_sparql_construct(fmt, build_dir):
+    query = "CONSTRUCT { ?p org:holds ?post } WHERE { ?p org:holds ?post }"
+    result = cli("sparql", query, "--format", fmt, "--store", "oxigraph", "--build", build_dir)
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.output, format={"nt": "nt", "jsonld": "json-ld"}.get(fmt, "turtle"))
+    assert len(graph) >= 4
+
+
+def test_cli_select_cannot_be_written_as_turtle(build_dir):
+    result = cli("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle", "--store", "oxigraph",
+                 "--build", build_dir)
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["query", "sparql", "serve", "publish"])
+def test_every_command_has_help_with_an_example(command):
+    result = cli(command, "--help")
+    assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_run_query_is_one_call(build_dir):
+    result = run_query("officials", params={"lang": "en"}, store="oxigraph", build_dir=build_dir)
+    assert any("Lu Dequan" in str(term) for row in result.rows for term in row)
