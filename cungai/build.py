@@ -38,7 +38,7 @@ from .validate import Violation, raise_on_violations, validate
 DEFAULT_ENDPOINT = "http://127.0.0.1:8000/sparql"
 OUTPUTS = (
     "kg.trig", "kg.nt", "kg.ttl", "kg.jsonld", "ontology.owl", "docs/ontology.html",
-    "views/index.html", "void.ttl", "report.json",
+    "views/index.html", "void.ttl", "report.json", "kg.graphml", "kg.gexf",
 )
 
 Progress = Callable[[str], None]
@@ -101,6 +101,10 @@ def load_project(paths: ProjectPaths) -> LoadedProject:
     links = sorted(paths.links_dir.glob("*.ttl")) if paths.links_dir.exists() else []
     if links:
         graphs[LINKS_GRAPH] = facts[LINKS_GRAPH] = canonical(_parse_all(links))
+    from .datasets import load_datasets  # morph-kgc (pandas, DuckDB) loads only when this step runs
+
+    for name, dataset in load_datasets(paths.datasets_dir, ontology=ontology).items():
+        graphs[name] = facts[name] = canonical(dataset)
     problems = check_offsets(union_of(graphs), {s.iri: s.text for s in sources})
     if problems:
         raise DataError("evidence offsets do not match the texts:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -188,7 +192,7 @@ def _build(*, root, out_dir, base: str, progress: Progress | None) -> BuildResul
         write_turtle(void_description(graphs, union, project.sources, endpoint=DEFAULT_ENDPOINT), staging / "void.ttl")
         from .views import write_views
 
-        write_views(graphs, staging / "views", report=report)
+        write_views(graphs, staging / "views", report=report, sources=project.sources, network_dir=staging)
         done()
         report["timings"] = timings
         write_json(report, staging / "report.json")

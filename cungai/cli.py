@@ -99,3 +99,294 @@ def slug(text: str) -> None:
     from .slugs import slugify
 
     click.echo(slugify(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Asking the graph: the query library, ad-hoc SPARQL, the endpoint, publishing
+# ---------------------------------------------------------------------------------------------
+
+OUTPUT_FORMATS = ("table", "csv", "json", "md", "xml", "tsv", "turtle", "nt", "jsonld")
+
+
+def _engine_options(command):
+    """--store, --endpoint, --build and --format, shared by `query` and `sparql`."""
+    command = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="Folder with kg.trig (default: ROOT/build).")(command)
+    command = click.option("--endpoint", default=None, metavar="URL",
+                           help="Run on a remote SPARQL 1.1 endpoint instead of the local build.")(command)
+    command = click.option("--store", type=click.Choice(["memory", "oxigraph"]), default="memory", show_default=True,
+                           help="Local engine: rdflib in memory, or Oxigraph.")(command)
+    command = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
+                           help="table, csv, json (SPARQL results JSON), md; xml, tsv; turtle, nt, jsonld for graphs.")(command)
+    return command
+
+
+def _print_result(result, fmt: str, *, title: str | None = None) -> None:
+    from .results import render, to_table
+
+    if fmt == "table" and not result.is_graph:
+        if result.form == "ASK":
+            click.echo("true" if result.boolean else "false")
+            return
+        out = Console()
+        out.print(to_table(result, title=title))
+        out.print(f"{len(result.rows)} row(s)" + (" (truncated)" if result.truncated else ""), style="dim")
+        return
+    click.echo(render(result, "turtle" if fmt == "table" else fmt), nl=False)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    from .errors import UsageError
+
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name.strip():
+            raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
+        params[name.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the library's questions with their titles.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the query (repeatable).")
+@click.option("--show", is_flag=True, help="Print the query with its parameters bound (as VALUES) instead of running it.")
+@_engine_options
+def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: bool, fmt: str, store: str,
+          endpoint: str | None, build_dir: Path | None) -> None:
+    """Run a question of the query library (queries/*.rq) on the built graph.
+
+    \b
+    Examples:
+      cungai query --list
+      cungai query officials
+      cungai query park-profile --param park=park:beihai-gongyequ --param lang=en --format md
+      cungai query quantitative-outcomes --store oxigraph --format csv
+      cungai query officials --endpoint http://127.0.0.1:7878/query
+    """
+    from .errors import UsageError
+    from .query import get_query, library, run_query
+
+    if list_queries:
+        _print_library(library())
+        return
+    if not name:
+        raise UsageError("name a query (see `cungai query --list`)")
+    stored = get_query(name)
+    given = _parse_params(params)
+    if show:
+        click.echo(stored.bound_text(given), nl=False)
+        return
+    result = run_query(stored, params=given, store=store, endpoint=endpoint, build_dir=build_dir)
+    _print_result(result, fmt, title=f"{stored.title_zh} · {stored.title_en}")
+
+
+def _print_library(queries) -> None:
+    table = Table(title="问题库 / query library")
+    table.add_column("name", no_wrap=True)
+    for column in ("标题", "title", "CQ", "parameters"):
+        table.add_column(column, overflow="fold")
+    for q in queries.values():
+        params = ", ".join(f"{p.name}={p.default}" if p.default is not None else p.name for p in q.params)
+        table.add_row(q.name, q.title_zh, q.title_en, ", ".join(map(str, q.questions)), params)
+    Console().print(table)
+
+
+@main.command()
+@click.argument("file_or_text")
+@_engine_options
+def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_dir: Path | None) -> None:
+    """Run an ad-hoc SPARQL query (a file, `-` for stdin, or the text itself) on the built graph.
+
+    The project's prefixes (cg:, rdfs:, org:, park: …) may be used without declaring them.
+
+    \b
+    Examples:
+      cungai sparql 'SELECT ?park ?label WHERE { ?park a cg:IndustrialPark ; rdfs:label ?label }'
+      cungai sparql my-question.rq --store oxigraph --format csv
+      echo 'ASK { ?s a cg:Official }' | cungai sparql -
+    """
+    from .query import read_query_argument, run_sparql
+
+    text = read_query_argument(file_or_text)
+    result = run_sparql(text, store=store, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
+    _print_result(result, fmt)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Time limit per query, in seconds.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Most rows (or triples) per answer.")
+@click.option("--max-request-bytes", default=64 * 1024, show_default=True, type=int, help="Largest request accepted.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with kg.trig and views/ (default: ROOT/build).")
+def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int,
+          build_dir: Path | None) -> None:
+    """Serve the built graph read-only: SPARQL 1.1 endpoint at /sparql, query page at /, views at /views/.
+
+    \b
+    Example:
+      cungai serve --port 8000 --timeout 5 --max-rows 5000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
+    """
+    from .errors import EnvironmentProblem
+    from .paths import project_paths
+
+    try:
+        from .endpoint import ServerSettings, serve as run_server
+    except ImportError:
+        raise EnvironmentProblem("`cungai serve` needs FastAPI and uvicorn: pip install -e '.[server]'") from None
+
+    settings = ServerSettings(build_dir=build_dir or project_paths().build_dir, timeout=timeout, max_rows=max_rows,
+                              max_request_bytes=max_request_bytes, workers=workers)
+    console.print(f"SPARQL endpoint: http://{host}:{port}/sparql · query page: http://{host}:{port}/ · "
+                  f"views: http://{host}:{port}/views/")
+    run_server(settings, host=host, port=port)
+
+
+@main.command()
+@click.option("--store", "store_url", required=True, metavar="URL",
+              help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store.")
+@click.option("--user", default=None, help="User name for the store.")
+@click.option("--password", default=None, envvar="CUNGAI_STORE_PASSWORD",
+              help="Password (or set CUNGAI_STORE_PASSWORD).")
+@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
+              help="HTTP authentication scheme.")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with kg.trig (default: ROOT/build).")
+def publish(store_url: str, user: str | None, password: str | None, auth: str, build_dir: Path | None) -> None:
+    """Replace each named graph of build/kg.trig in an external store (SPARQL 1.1 Graph Store Protocol).
+
+    \b
+    Examples:
+      cungai publish --store http://127.0.0.1:7878/store
+      cungai publish --store http://localhost:8890/sparql-graph-crud-auth --user dba --auth digest
+    """
+    from .publish import publish as run_publish
+
+    report = run_publish(store_url, build_dir=build_dir, user=user, password=password, auth=auth)
+    table = Table(title=f"published to {report.store}")
+    table.add_column("graph")
+    table.add_column("triples", justify="right")
+    for name, count in report.graphs.items():
+        table.add_row(name, str(count))
+    out = Console()
+    out.print(table)
+    out.print(f"{report.triples} triples in {len(report.graphs)} graphs, {report.seconds:.2f}s")
+
+
+@main.command()
+@click.argument("table", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", required=True, help="Name of the linked table: build/links/NAME.csv, …/graph/dataset/NAME.")
+@click.option("--label-column", required=True, help="Column holding the names to match.")
+@click.option("--id-column", default=None, help="Column holding the rows' own identifiers (default: row numbers).")
+@click.option("--type", "type_", default=None, metavar="CLASS", help="Match only instances of CLASS and its subclasses (cg:Place).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: ROOT/build/links).")
+def link(table: Path, name: str, label_column: str, id_column: str | None, type_: str | None, root: Path | None,
+         out_dir: Path | None) -> None:
+    """Match the rows of a district table (CSV, UTF-8 or GB18030) with the graph's entities by name.
+
+    Sure matches become skos:exactMatch, probable ones skos:closeMatch; a row with several equal
+    candidates is reported, never guessed. Writes build/links/NAME.csv and build/links/NAME.trig.
+
+    \b
+    Example:
+      cungai link parks.csv --name lunjiao-parks --label-column 名称 --id-column 编号 --type cg:Place
+    """
+    from .link import link_table
+
+    result = link_table(table, name=name, label_column=label_column, id_column=id_column, type_=type_,
+                        root=root, out_dir=out_dir)
+    out = Console()
+    rows = Table(title=f"{result.name}: rows and matches / 行与匹配")
+    for column in ("row", "label", "match", "score", "method"):
+        rows.add_column(column)
+    for row in result.rows:
+        rows.add_row(row.row, row.label, row.match_label, row.score, row.method)
+    out.print(rows)
+    counts = result.counts
+    out.print(f"exact {counts['exact']} · close {counts['close']} · ambiguous {counts['ambiguous']} · "
+              f"unmatched {counts['none']} · empty {counts['empty']}")
+    out.print(f"written / 输出: {result.csv_path}  ·  {result.trig_path}")
+
+
+@main.command()
+@click.option("--update", is_flag=True, help="Append the new IRIs to graph/iris.tsv (never removes one).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+def ids(update: bool, root: Path | None) -> None:
+    """Check that the data still gives every registered entity IRI (graph/iris.tsv); exit 1 if not.
+
+    \b
+    Example:
+      cungai ids            # dropped or unregistered IRIs → exit 1 with the list
+      cungai ids --update   # register the new ones
+    """
+    from .errors import DataError
+    from .iris import check_ids, update_ids
+
+    path, diff = update_ids(root) if update else check_ids(root)
+    if update:
+        click.echo(f"{path}: {len(diff.new)} IRI(s) added")
+    elif not diff.ok:
+        raise DataError(diff.explain(path))
+    else:
+        click.echo(f"{path}: every registered IRI is produced and every IRI is registered")
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only say whether the committed files are up to date (exit 1 if not).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+def adcodes(check: bool, root: Path | None) -> None:
+    """Regenerate the official division codes from the cpca package (never typed by hand).
+
+    Writes graph/datasets/foshan-divisions/divisions.csv and graph/links/adcodes.ttl.
+
+    \b
+    Example:
+      cungai adcodes --check
+    """
+    from .adcodes import generated_files, write_generated
+    from .errors import DataError
+
+    if check:
+        stale = [f.path for f in generated_files(root) if not f.up_to_date]
+        if stale:
+            raise DataError("not what the cpca package gives; run `cungai adcodes`: " + ", ".join(map(str, stale)))
+        click.echo("the division codes are up to date")
+        return
+    written = write_generated(root)
+    click.echo("\n".join(f"written: {p}" for p in written) or "the division codes are up to date")
+
+
+@main.command()
+@click.option("--triples", type=click.IntRange(min=1), required=True, metavar="N",
+              help="About how many triples the built graph should have (cungai build reports it).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the synthetic project (new, empty, or a previous synthetic project).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same N and seed give the same files.")
+def synth(triples: int, out_dir: Path, seed: int) -> None:
+    """Generate a synthetic district project (ontology, source texts, evidence blocks) for scale tests.
+
+    \b
+    Example:
+      cungai synth --triples 100000 --out /tmp/district-100k --seed 1
+      cungai build --root /tmp/district-100k
+    """
+    from .synth import synthesize
+
+    summary = synthesize(out_dir, triples=triples, seed=seed)
+    click.echo(
+        f"{summary.out_dir}: {summary.sources} source(s), {summary.towns} town(s), {summary.villages} villages, "
+        f"{summary.parks} parks, {summary.entities} entities, {summary.fact_triples} fact triples in "
+        f"{summary.evidence_blocks} evidence blocks; about {summary.estimated_triples} triples once built; "
+        f"{summary.total_bytes / 1e6:.1f} MB in {summary.files} files, {summary.seconds:.2f}s"
+    )
+    click.echo(f"next: cungai build --root {summary.out_dir}")
