@@ -243,12 +243,6 @@ def test_cli_select_cannot_be_written_as_turtle(build_dir):
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("command", ["query", "sparql", "serve", "publish"])
-def test_every_command_has_help_with_an_example(command):
-    result = cli(command, "--help")
-    assert result.exit_code == 0 and "Example" in result.output
-
-
 def test_run_query_is_one_call(build_dir):
     result = run_query("officials", params={"lang": "en"}, store="oxigraph", build_dir=build_dir)
     assert any("Lu Dequan" in str(term) for row in result.rows for term in row)
