@@ -221,15 +221,18 @@ def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Most rows (or triples) per answer.")
 @click.option("--max-request-bytes", default=64 * 1024, show_default=True, type=int, help="Largest request accepted.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="An origin whose web pages may read answers (repeatable; '*' for any). Default: none.")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder with kg.trig and views/ (default: ROOT/build).")
 def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int,
-          build_dir: Path | None) -> None:
+          cors_origins: tuple[str, ...], build_dir: Path | None) -> None:
     """Serve the built graph read-only: SPARQL 1.1 endpoint at /sparql, query page at /, views at /views/.
 
     \b
     Example:
       cungai serve --port 8000 --timeout 5 --max-rows 5000
+      cungai serve --cors-origin https://example.org   # pages of example.org may query it
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
     """
     from .errors import EnvironmentProblem
@@ -241,7 +244,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes
         raise EnvironmentProblem("`cungai serve` needs FastAPI and uvicorn: pip install -e '.[server]'") from None
 
     settings = ServerSettings(build_dir=build_dir or project_paths().build_dir, timeout=timeout, max_rows=max_rows,
-                              max_request_bytes=max_request_bytes, workers=workers)
+                              max_request_bytes=max_request_bytes, workers=workers, cors_origins=cors_origins)
     console.print(f"SPARQL endpoint: http://{host}:{port}/sparql · query page: http://{host}:{port}/ · "
                   f"views: http://{host}:{port}/views/")
     run_server(settings, host=host, port=port)

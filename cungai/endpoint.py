@@ -5,7 +5,9 @@
 as Turtle, N-Triples or JSON-LD, by content negotiation (or ``format=``). Oxigraph answers, in worker
 processes with a per-query time limit and a row cap (``workers.py``). Before any worker sees a
 query it is parsed here: updates get 403, ``SERVICE`` 400, and ``FROM`` of a graph the store does
-not hold 400, so nothing ever connects anywhere. Requests larger than a limit get 413. ``/`` is a
+not hold 400, so nothing ever connects anywhere. Requests larger than a limit get 413. CORS is off
+unless ``cors_origins`` lists origins (or ``*``) that may read answers from a page of their own:
+GET and POST, no credentials (docs/endpoint.md says why). ``/`` is a
 query page that works offline (plain HTML and JS from this package; a Content-Security-Policy keeps
 it from loading anything else) with the query library as ready examples; ``/views/`` serves the
 browser views of ``build/views``, ``/docs/`` the ontology documentation and ``/data/`` the dumps.
@@ -58,6 +60,7 @@ class ServerSettings:
     max_rows: int = 10_000
     max_request_bytes: int = 64 * 1024
     workers: int = 2
+    cors_origins: tuple[str, ...] = ()  # origins whose pages may read answers; ("*",) for any, () for none
 
 
 def negotiate(form: str, accept: str | None, requested: str | None) -> str | None:
@@ -138,6 +141,13 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if len(request.url.query.encode("utf-8")) > settings.max_request_bytes:
             return PlainTextResponse(f"query string longer than {settings.max_request_bytes} bytes", status_code=414)
         return await call_next(request)
+
+    if settings.cors_origins:  # added last, so it wraps the size limit: a 413 carries the CORS headers too
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Accept", "Content-Type"], allow_credentials=False, max_age=600,
+                           expose_headers=["X-Cungai-Rows", "X-Cungai-Seconds", "X-Cungai-Truncated"])
 
     def problem(status: int, message: str) -> Response:
         return PlainTextResponse(message + "\n", status_code=status)

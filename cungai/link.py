@@ -23,7 +23,8 @@
    ``skos:closeMatch``; two or more entities sharing the top score → ``ambiguous``: no link, the
    candidates are reported; nothing else → unmatched. Nothing is guessed.
 5. write ``{out}/{name}.csv`` (``row,label,match,match_label,score,method``; for an ambiguous row
-   ``match`` is empty and ``match_label`` lists the candidates) and ``{out}/{name}.trig``: the named
+   ``match`` is empty and ``match_label`` lists the candidates; a cell a spreadsheet would run as a
+   formula gets a leading ``'``: ``spreadsheet_cell``) and ``{out}/{name}.trig``: the named
    graph ``…/graph/dataset/{name}`` with the links of the rows, whose IRIs are
    ``…/dataset/{name}/{id}`` (the ``id_column`` value, else ``row-{n}``).
 """
@@ -53,6 +54,7 @@ PROBABLE = 0.80
 SCORES = {"label": 1.0, "altLabel": 1.0, "pinyin": 0.9, "label-stem": 0.85, "altLabel-stem": 0.85}
 DERIVED_KINDS = ("statement", "annotation", "span")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # see spreadsheet_cell
 
 # Generic terms that may be left off a name, by what they name; longest first within a family.
 GENERIC_TERMS: dict[str, tuple[str, ...]] = {
@@ -184,11 +186,18 @@ def read_table(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
     text = decode_table(path.read_bytes(), path)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [c.strip() for c in (reader.fieldnames or [])]
-    if not columns:
-        raise DataError(f"{path}: empty table (no header row)")
-    reader.fieldnames = columns
-    rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a cell may be as large as the file (the default stops at 128 KiB)
+    try:
+        columns = [c.strip() for c in (reader.fieldnames or [])]
+        if not columns:
+            raise DataError(f"{path}: empty table (no header row)")
+        reader.fieldnames = columns
+        rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:
+        raise DataError(f"{path}:{reader.line_num}: not a readable CSV table: {exc}") from None
+    finally:
+        csv.field_size_limit(limit)
     return columns, rows
 
 
@@ -344,17 +353,29 @@ def link_graph(name: str, rows: list[RowMatch]) -> Graph:
     return graph
 
 
+def spreadsheet_cell(value: str) -> str:
+    """``value`` for a CSV cell that a spreadsheet shows as text and never runs as a formula.
+
+    A cell starting with ``= + - @``, their full-width forms, a tab or a carriage return is taken for
+    a formula by Excel, LibreOffice or WPS (``=cmd|' /C calc'!A0``); such a cell, and one that
+    already starts with ``'``, gets a ``'`` in front. So the rule for reading the CSV back is simple:
+    a leading ``'`` was added here, drop it. The TriG output and ``LinkResult`` keep values exact.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def write_links(result_rows: list[RowMatch], name: str, out_dir: Path) -> tuple[Path, Path, Graph]:
-    """``{out_dir}/{name}.csv`` and ``{out_dir}/{name}.trig``."""
+    """``{out_dir}/{name}.csv`` (cells safe to open in a spreadsheet) and ``{out_dir}/{name}.trig``."""
     from .export import write_trig
 
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, trig_path = out_dir / f"{name}.csv", out_dir / f"{name}.trig"
     with csv_path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
+        writer = csv.writer(stream, lineterminator="\r\n")  # RFC 4180; with "\n" a lone \r in a cell went unquoted
         writer.writerow(("row", "label", "match", "match_label", "score", "method"))
         for r in result_rows:
-            writer.writerow((r.row, r.label, r.match, r.match_label, r.score, r.method))
+            cells = (r.row, r.label, r.match, r.match_label, r.score, r.method)
+            writer.writerow(tuple(spreadsheet_cell(cell) for cell in cells))
     graph = link_graph(name, result_rows)
     write_trig({dataset_graph(name): graph}, trig_path)
     return csv_path, trig_path, graph

@@ -64,6 +64,10 @@ def _integer(raw: str) -> Node:
 
 
 def _decimal(raw: str) -> Node:
+    # xsd:decimal's own form only: Decimal() also takes NaN, Infinity (no xsd:decimal) and 1E+999999999
+    # (written out in full: a gigabyte of digits)
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", raw):
+        raise ValueError("expected a decimal number such as 12.5 or -3")
     try:
         return Literal(Decimal(raw), datatype=XSD.decimal)
     except InvalidOperation:

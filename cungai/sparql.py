@@ -8,6 +8,13 @@ write, and a ``LOAD`` a ``QueryRefused`` for reaching outside (the endpoint answ
 ``check_local`` refuses what would leave the built graph: ``SERVICE`` (Oxigraph and rdflib both
 call it over HTTP) and ``FROM`` of a graph the store does not hold (rdflib would fetch it).
 
+The check parses with rdflib, but Oxigraph runs the query: where the two parsers would read one text
+differently, a ``SERVICE`` could hide from the check (in a comment for rdflib, in code for Oxigraph).
+``inspect`` therefore refuses the two constructs on which they disagree (codepoint escapes such as
+``\u0022``, which rdflib expands everywhere before parsing and Oxigraph only inside strings and IRIs,
+and a carriage return without a line feed, which ends a ``#`` comment for Oxigraph only), and
+``check_local`` also looks for the keyword ``SERVICE`` in the text as Oxigraph tokenises it.
+
 ``with_values`` binds parameters for engines that only take text (a remote endpoint, the query
 page): it puts a ``VALUES`` block made of RDF terms (``Node.n3()``, which escapes every quote and
 brace) at the start of the query's WHERE group. Nothing else is ever pasted into a query.
@@ -16,6 +23,7 @@ brace) at the start of the query's WHERE group. Nothing else is ever pasted into
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping
@@ -99,6 +107,24 @@ def _walk(node: object) -> Iterator[object]:
             yield from _walk(value)
 
 
+# rdflib's SPARQL parser (pyparsing) is not thread-safe: parses running at once in the endpoint's
+# threads failed at random ("postParse2() missing 1 required positional argument"; rdflib issue #1282)
+_PARSER_LOCK = threading.RLock()
+_CODEPOINT_ESCAPE = re.compile(r"\\u[0-9a-f]{4}", re.IGNORECASE)  # what rdflib's parser expands first
+_LONE_CR = re.compile(r"\r(?!\n)")
+_SERVICE_KEYWORD = re.compile(r"(?i)(?<![\w:?$.-])SERVICE(?![\w:-])")
+
+
+def refuse_ambiguous(text: str) -> None:
+    """Refuse text that rdflib (which checks a query) and Oxigraph (which runs it) would read differently."""
+    if _CODEPOINT_ESCAPE.search(text):
+        raise QueryRefused("codepoint escapes such as \\u0022 are not accepted: write the character itself "
+                           "(rdflib expands them before parsing, Oxigraph only inside strings and IRIs)")
+    if _LONE_CR.search(text):
+        raise QueryRefused("a carriage return without a line feed is not accepted: use \\n or \\r\\n line ends "
+                           "(it ends a # comment for Oxigraph but not for rdflib)")
+
+
 @lru_cache(maxsize=512)
 def inspect(text: str) -> QueryShape:
     """The form of a read query and what it names outside the store; raises on bad syntax or updates.
@@ -108,19 +134,21 @@ def inspect(text: str) -> QueryShape:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    try:
-        parsed = parseQuery(text)
-    except Exception as query_error:
+    refuse_ambiguous(text)
+    with _PARSER_LOCK:
         try:
-            update = parseUpdate(text)
-        except Exception:
-            raise syntax_error(query_error) from None
-        refuse_update(update)
-        raise AssertionError("unreachable")  # refuse_update always raises
-    try:
-        algebra = translateQuery(parsed).algebra
-    except Exception as exc:  # rdflib raises plain Exceptions for semantic errors (ungrouped variables…)
-        raise QuerySyntaxError(" ".join(str(exc).split())) from None
+            parsed = parseQuery(text)
+        except Exception as query_error:
+            try:
+                update = parseUpdate(text)
+            except Exception:
+                raise syntax_error(query_error) from None
+            refuse_update(update)
+            raise AssertionError("unreachable")  # refuse_update always raises
+        try:
+            algebra = translateQuery(parsed).algebra
+        except Exception as exc:  # rdflib raises plain Exceptions for semantic errors (ungrouped variables…)
+            raise QuerySyntaxError(" ".join(str(exc).split())) from None
     services: list[str] = []
     for node in _walk(algebra):
         if getattr(node, "name", None) == "ServiceGraphPattern":
@@ -138,7 +166,8 @@ def refuse_update(update: object) -> None:
         from rdflib.plugins.sparql.parser import parseUpdate
 
         try:
-            update = parseUpdate(update)
+            with _PARSER_LOCK:
+                update = parseUpdate(update)
         except Exception:
             raise QueryRefused("this store is read-only: SPARQL updates are refused", update=True) from None
     loads = [str(n.get("iri")) for n in _walk(update) if getattr(n, "name", None) == "Load"]
@@ -152,6 +181,8 @@ def check_local(text: str, *, graphs: Iterable[str]) -> QueryShape:
     shape = inspect(text)
     if shape.services:
         raise QueryRefused(f"SERVICE is not allowed here (the query would call {', '.join(shape.services)})")
+    if any(_SERVICE_KEYWORD.search(match.group()) for match in _code(text)):  # a second look, as Oxigraph reads it
+        raise QueryRefused("SERVICE is not allowed here")
     known = set(graphs)
     outside = [g for g in shape.default_graphs + shape.named_graphs if g not in known]
     if outside:
@@ -160,7 +191,7 @@ def check_local(text: str, *, graphs: Iterable[str]) -> QueryShape:
 
 
 _TOKEN = re.compile(
-    r'(?P<comment>#[^\n]*)'
+    r'(?P<comment>#[^\r\n]*)'
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'

@@ -151,6 +151,13 @@ def test_source_not_utf8_is_refused(mini):
     assert before == after
 
 
+def test_source_with_a_byte_order_mark_is_refused(mini):
+    text = mini / "graph/sources/mini-2020-01-01.txt"
+    message, before, after = _good_build_then(mini, lambda: text.write_bytes(b"\xef\xbb\xbf" + text.read_bytes()))
+    assert "byte order mark" in message and str(text) in message
+    assert before == after
+
+
 def test_fact_outside_a_block_is_refused(mini):
     trig = mini / TRIG
     message, _, _ = _good_build_then(mini, lambda: trig.write_text(

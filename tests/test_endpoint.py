@@ -8,6 +8,7 @@ import select
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -165,6 +166,9 @@ def test_updates_are_refused_and_change_nothing(client, how):
     "SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <{url}/sparql> {{ ?s ?q ?r }} }} }}",
     "SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
     "SELECT * FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    # rdflib (the check) once saw these SERVICE calls as comments, Oxigraph (the engine) as code
+    'SELECT * WHERE {{ BIND("a\\u0022 # " AS ?b) SERVICE <{url}/sparql> {{ ?s ?p ?o }} }} # \\u000a AS ?b) }}',
+    "SELECT * WHERE {{ ?s ?p ?o # c\r SERVICE <{url}/sparql> {{ ?s ?p ?o }} \n }}",
 ])
 def test_remote_access_is_refused_quickly_without_connecting(client, template):
     with listening_socket() as (sock, url):
@@ -215,6 +219,63 @@ def test_large_requests_are_refused(client):
     padding = "#" + "x" * 20_000 + "\n"
     assert client.post("/sparql", data={"query": padding + OFFICIALS}).status_code == 413
     assert client.get("/sparql", params={"query": padding + OFFICIALS}).status_code in (413, 414)
+
+
+def test_a_streamed_body_without_length_is_cut_at_the_limit(client, settings):
+    def chunks():
+        yield OFFICIALS.encode()
+        for _ in range(settings.max_request_bytes // 1000 + 2):
+            yield b"\n#" + b"x" * 998
+    response = client.post("/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413
+
+
+def test_a_request_just_under_the_limit_is_answered(client, settings):
+    padded = "#" + "x" * (settings.max_request_bytes - len(OFFICIALS) - 200) + "\n" + OFFICIALS
+    assert client.post("/sparql", content=padded.encode(), headers={"Content-Type": "application/sparql-query"}).status_code == 200
+    assert client.get("/sparql", params={"query": "#" + "x" * 5_000 + "\n" + OFFICIALS}).status_code == 200
+
+
+# --- CORS: off unless origins are listed (docs/endpoint.md) ----------------------------------
+
+ALLOWED, OTHER = "https://allowed.example", "https://other.example"
+PREFLIGHT = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+
+
+def cors_app(settings, *origins: str) -> TestClient:
+    """A client without lifespan: these requests are answered before any query worker is needed."""
+    return TestClient(create_app(replace(settings, cors_origins=origins)))
+
+
+def test_cors_is_off_by_default(client):
+    response = client.get("/sparql", params={"query": OFFICIALS}, headers={"Origin": OTHER})
+    assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
+    preflight = client.options("/sparql", headers={"Origin": OTHER, **PREFLIGHT})
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_cors_allows_listed_origins_only(settings):
+    http = cors_app(settings, ALLOWED)
+    bad = http.get("/sparql", params={"query": "SELECT ?s WHERE {"}, headers={"Origin": ALLOWED})
+    assert bad.status_code == 400 and bad.headers["access-control-allow-origin"] == ALLOWED
+    assert "x-cungai-rows" in bad.headers["access-control-expose-headers"].lower()
+    assert "access-control-allow-credentials" not in bad.headers
+    other = http.get("/sparql", params={"query": "SELECT ?s WHERE {"}, headers={"Origin": OTHER})
+    assert "access-control-allow-origin" not in other.headers
+    preflight = http.options("/sparql", headers={"Origin": ALLOWED, **PREFLIGHT})
+    assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == ALLOWED
+    assert set(preflight.headers["access-control-allow-methods"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert http.options("/sparql", headers={"Origin": OTHER, **PREFLIGHT}).status_code == 400
+    put = http.options("/sparql", headers={"Origin": ALLOWED, "Access-Control-Request-Method": "PUT"})
+    assert put.status_code == 400
+
+
+def test_cors_any_origin_and_refusals_carry_the_headers(settings):
+    http = cors_app(settings, "*")
+    too_large = http.post("/sparql", data={"query": "#" + "x" * 20_000 + "\n" + OFFICIALS}, headers={"Origin": OTHER})
+    assert too_large.status_code == 413 and too_large.headers["access-control-allow-origin"] == "*"
+    update = http.post("/sparql", data={"update": "DROP ALL"}, headers={"Origin": OTHER})
+    assert update.status_code == 403 and update.headers["access-control-allow-origin"] == "*"
 
 
 def test_query_page_works_offline_and_offers_the_library(client):
@@ -286,6 +347,33 @@ def test_socket_construct_bad_query_update_service(server, oxigraph):
             refused = http.get("/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}"})
             assert refused.status_code == 400 and time.perf_counter() - started < 2.0
             assert not connected(sock)
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
+    "SELECT * FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "ASK {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+])
+def test_socket_remote_from_and_service_make_no_connection(server, template):
+    with httpx.Client(base_url=server, timeout=30, trust_env=False) as http, listening_socket() as (sock, url):
+        query = template.format(url=url)
+        assert http.get("/sparql", params={"query": query}).status_code == 400
+        assert http.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}).status_code == 400
+        assert not connected(sock)
+
+
+def test_many_new_queries_at_once_all_parse(server):
+    """rdflib's parser is not thread-safe; the endpoint checks queries in threads, so it parses one at a time."""
+    texts = [f"# client {n}\n{query.bound_text()}" for n, query in enumerate(library(REPO / "queries").values())]
+
+    def status(text: str) -> tuple[int, str]:
+        with httpx.Client(base_url=server, timeout=60, trust_env=False) as http:
+            response = http.post("/sparql", data={"query": text})
+            return response.status_code, response.text[:200]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(status, texts * 2))
+    assert [code for code, _ in answers] == [200] * len(answers), [text for code, text in answers if code != 200][:3]
 
 
 def test_the_library_through_the_endpoint_gives_the_local_rows(server, oxigraph):

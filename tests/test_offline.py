@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 import urllib.request
 
 import pytest
@@ -64,3 +66,98 @@ def test_build_does_not_follow_imports(mini, listener):
     )
     build(root=mini)
     assert not listener.accepted()
+
+
+# --- querying: `cungai sparql` on both local stores -------------------------------------------
+
+REMOTE = {
+    "service": "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "service-silent": "ASK {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?q ?r }} }} }}",
+    "from": "SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}",
+    "from-named": "SELECT * FROM NAMED <http://localhost:{port}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+}
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("kind", sorted(REMOTE))
+def test_cli_sparql_service_and_remote_from_make_no_connection(built, listener, store, kind):
+    from click.testing import CliRunner
+
+    from cungai.cli import main
+
+    query = REMOTE[kind].format(port=listener.port)
+    result = CliRunner().invoke(main, ["sparql", query, "--store", store, "--build", str(built.out_dir)])
+    assert result.exit_code == 2, result.output
+    assert ("SERVICE" if kind.startswith("service") else "FROM") in result.output
+    assert not listener.accepted(), f"`cungai sparql --store {store}` connected to the address named in the query"
+
+
+# Texts that rdflib (which checks a query) and Oxigraph (which runs it) once read differently: rdflib
+# saw no SERVICE (it was in a comment for rdflib) while Oxigraph called it.
+DESYNC = {
+    "codepoint-escape": ('SELECT * WHERE {{ BIND("a\\u0022 # " AS ?b) SERVICE <http://127.0.0.1:{port}/sparql> '
+                         '{{ ?s ?p ?o }} }} # \\u000a AS ?b) }}'),
+    "lone-carriage-return": "SELECT * WHERE {{ ?s ?p ?o # c\r SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} \n }}",
+}
+
+
+class ClosingListener(Listener):
+    """A loopback listener that accepts and at once closes every connection, so no client hangs on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.server.setblocking(True)
+        self.count = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:  # closed
+                return
+            self.count += 1
+            conn.close()
+
+    def accepted(self) -> bool:
+        time.sleep(0.2)
+        return self.count > 0
+
+
+@pytest.fixture()
+def closing_listener():
+    listening = ClosingListener()
+    yield listening
+    listening.server.close()
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("kind", sorted(DESYNC))
+def test_texts_the_two_parsers_read_differently_are_refused(built, closing_listener, store, kind):
+    from click.testing import CliRunner
+
+    from cungai.cli import main
+
+    query = DESYNC[kind].format(port=closing_listener.port)
+    result = CliRunner().invoke(main, ["sparql", query, "--store", store, "--build", str(built.out_dir)])
+    assert result.exit_code == 2, result.output
+    assert not closing_listener.accepted()
+
+
+@pytest.mark.parametrize("kind", sorted(DESYNC))
+def test_a_second_look_finds_service_where_rdflib_does_not(built, closing_listener, monkeypatch, kind):
+    """Were rdflib and Oxigraph to disagree on another construct, the lexical look would still refuse."""
+    import cungai.sparql
+    from cungai.sparql import QueryRefused, inspect
+    from cungai.stores import OxigraphEngine
+
+    monkeypatch.setattr(cungai.sparql, "refuse_ambiguous", lambda text: None)
+    inspect.cache_clear()
+    query = DESYNC[kind].format(port=closing_listener.port)
+    try:
+        assert inspect(query).services == ()  # rdflib alone is fooled
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            OxigraphEngine(built.out_dir / "kg.trig").run(query)
+    finally:
+        inspect.cache_clear()
+    assert not closing_listener.accepted()
