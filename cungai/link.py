@@ -46,7 +46,7 @@ from .errors import DataError, UsageError
 from .names import has_han, latin_key, normalise, pinyin_key
 from .namespaces import (
     BASE, GRAPH, ID, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, bind_prefixes,
-    dataset_graph,
+    dataset_graph, labels_of,
 )
 
 EXACT = 0.95
@@ -273,7 +273,7 @@ def entities(graphs: dict[URIRef, Graph]) -> list[Entity]:
 
 
 def _label(graph: Graph, iri: URIRef) -> str:
-    labels = {lit.language: str(lit) for lit in graph.objects(iri, RDFS.label) if isinstance(lit, Literal)}
+    labels = labels_of(graph, iri)
     return labels.get("zh") or labels.get("en") or next(iter(labels.values()), str(iri))
 
 

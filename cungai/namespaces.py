@@ -85,6 +85,11 @@ def digest(*parts: str, length: int = 16) -> str:
     return h.hexdigest()[:length]
 
 
+def labels_of(graph: Graph, node) -> dict[str | None, str]:
+    """The ``rdfs:label`` values of ``node`` by language tag (``None`` for an untagged one)."""
+    return {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the project's prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
     for prefix, ns in PREFIXES.items():

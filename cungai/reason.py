@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from .errors import DataError, EnvironmentProblem
-from .namespaces import OWL, RDF, RDFS, XSD, bind_prefixes
+from .namespaces import OWL, RDF, RDFS, XSD, bind_prefixes, labels_of
 
 OWL2_DATATYPES = frozenset({
     RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, XSD.string, XSD.normalizedString, XSD.token,
@@ -218,7 +218,7 @@ def explain_inconsistency(graph: Graph) -> list[str]:
         a, b = sorted(pair, key=str)
         for individual, types in sorted(reasons.items(), key=lambda item: str(item[0])):
             if a in types and b in types:
-                labels = {lit.language: str(lit) for lit in graph.objects(individual, RDFS.label)}
+                labels = labels_of(graph, individual)
                 label = labels.get("zh") or labels.get("en") or ""
                 lines.append(
                     f"{label} <{individual}> is both {_short(graph, a)} ({'; '.join(sorted(set(types[a])))}) "

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import DataError
-from .namespaces import RDFS, SH
+from .namespaces import SH, labels_of
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Violation:
 
 
 def _label(graph: Graph, node: Node) -> str:
-    labels = {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
+    labels = labels_of(graph, node)
     return " / ".join(labels[lang] for lang in ("zh", "en") if lang in labels) or labels.get(None, "")
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from cungai.build import OUTPUTS, build
 from cungai.errors import DataError
@@ -43,9 +43,9 @@ def test_mini_evidence_is_web_annotation(mini):
     graph = result.graphs[source_graph("mini-2020-01-01")]
     text = (mini / "graph/sources/mini-2020-01-01.txt").read_text(encoding="utf-8")
     statements = set(graph.subjects(RDF.type, RDF.Statement))
-    facts = [t for t in graph if not str(t[0]).startswith("https://w3id.org/cungai/id/s")
-             and not str(t[0]).startswith("https://w3id.org/cungai/id/annotation")
-             and not (t[2].__class__.__name__ == "Literal" and getattr(t[2], "language", None) == "en")]
+    evidence_prefixes = tuple(f"https://w3id.org/cungai/id/{kind}/" for kind in ("statement", "annotation", "span"))
+    facts = [t for t in graph if not str(t[0]).startswith(evidence_prefixes)
+             and not (isinstance(t[2], Literal) and t[2].language == "en")]
     assert len(statements) == len(facts) == 28
     saidby = next(graph.subjects(RDF.predicate, CG.saidBy))
     annotation = next(graph.subjects(OA.hasBody, saidby))
