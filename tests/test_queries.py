@@ -110,6 +110,59 @@ def test_parameters_change_the_answer(name, given, expected, answer):
     assert rows_of(memory) != rows_of(answer("memory", path))
 
 
+EARLIEST_QUOTES = """
+@prefix cg: <https://w3id.org/cungai/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix : <https://w3id.org/cungai/id/test/> .
+<https://w3id.org/cungai/graph/source/test> {
+  :a a cg:Official ; rdfs:label "甲"@zh ; org:holds :post-a .
+  :b a cg:Official ; rdfs:label "乙"@zh ; org:holds :post-b .
+  :post-a org:postIn :body ; rdfs:label "甲职"@zh .
+  :post-b org:postIn :body ; rdfs:label "乙职"@zh .
+  :body rdfs:label "机构"@zh .
+  :gain cg:outcomeOf :work ; rdfs:label "成效"@zh .
+  :work rdfs:label "工作"@zh .
+  :holds-a rdf:subject :a ; rdf:predicate org:holds ; rdf:object :post-a .
+  :holds-b rdf:subject :b ; rdf:predicate org:holds ; rdf:object :post-b .
+  :gain-of rdf:subject :gain ; rdf:predicate cg:outcomeOf ; rdf:object :work .
+  :n1 oa:hasBody :holds-a ; oa:hasTarget :at40 .
+  :n2 oa:hasBody :holds-a ; oa:hasTarget :at5 .
+  :n3 oa:hasBody :holds-b ; oa:hasTarget :at20 .
+  :n4 oa:hasBody :gain-of ; oa:hasTarget :at40 .
+  :n5 oa:hasBody :gain-of ; oa:hasTarget :at20 .
+  :at5 oa:hasSelector :at5-position , :at5-quote .
+  :at5-position oa:start 5 ; oa:end 9 .
+  :at5-quote oa:exact "甲先任职" .
+  :at20 oa:hasSelector :at20-position , :at20-quote .
+  :at20-position oa:start 20 ; oa:end 24 .
+  :at20-quote oa:exact "乙任职" .
+  :at40 oa:hasSelector :at40-position , :at40-quote .
+  :at40-position oa:start 40 ; oa:end 44 .
+  :at40-quote oa:exact "甲再任职" .
+}
+"""
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_each_fact_gets_its_own_earliest_quote(store, tmp_path):
+    """Two quotes of one post, one of another: each official gets the first quote of their own post
+    (the MIN sub-selects must project the variables they share with the row, or rdflib mixes facts)."""
+    trig = tmp_path / "kg.trig"
+    trig.write_text(EARLIEST_QUOTES, encoding="utf-8")
+    engine = MemoryEngine(trig) if store == "memory" else OxigraphEngine(trig)
+
+    def rows(name: str) -> list[tuple]:
+        query = load_query(REPO / "queries" / f"{name}.rq")
+        return [tuple(None if t is None else t.toPython() for t in row)
+                for row in rows_of(engine.run(query.text, query.bindings()))]
+
+    assert rows("officials") == [("甲", "甲职", None, "机构", "甲先任职", 5, 9), ("乙", "乙职", None, "机构", "乙任职", 20, 24)]
+    assert rows("reported-outcomes") == [(20, "工作", "成效", None, None, None)]
+
+
 def _algebra(text: str) -> str:
     return str(translateQuery(parseQuery(text)).algebra)
 
