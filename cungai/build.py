@@ -8,30 +8,40 @@ succeeded: a failed build leaves the last good ``build/`` as it was.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
 import time
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .errors import DataError
-from .evidence import EvidenceReport, check_offsets, resolve_source
+from .terms import ntriples_text
+from .assemble import (
+    Dumps, add_graphs, dumps_of, graph_from_store, graph_sizes, rebased_store, store_of, write_store_dumps,
+)
+from .assemble import selector_rows as store_selector_rows
+from .errors import DataError, UsageError
+from .evidence import EvidenceReport, ResolvedSource, check_offsets, resolve_source, selector_rows
 from .export import (
-    canonical, class_counts, union_of, void_description, write_json, write_jsonld, write_ntriples,
-    write_ontology_docs, write_owl, write_trig, write_turtle,
+    canonical, class_counts, union_of, void_description, write_json, write_jsonld, write_ontology_docs, write_owl,
+    write_trig, write_turtle,
 )
 from .load import parse_rdf_file
-from .offline import offline
+from .offline import offline, offline_call, stay_offline
 from .namespaces import (
     BACKGROUND_GRAPH, BASE, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, bind_prefixes,
     rebase, source_graph,
 )
 from .paths import ProjectPaths, project_paths
-from .reason import ReasonerResult, reason
+from .reason import reason
 from .sources import SourceText, load_sources
 from .validate import Violation, raise_on_violations, validate
 
@@ -41,29 +51,86 @@ OUTPUTS = (
     "views/index.html", "void.ttl", "report.json", "kg.graphml", "kg.gexf",
 )
 
+#: The engines that can hold the graph during a build. Oxigraph is the default: it loads, checks and
+#: writes faster than rdflib at every size measured (docs/benchmarks.md).
+STORES = ("oxigraph", "memory")
+DEFAULT_STORE = "oxigraph"
+#: ``full``: pySHACL and HermiT over every fact; ``scale``: the shapes as SPARQL and OWL rules inside
+#: Oxigraph, HermiT over the ontology alone; ``auto``: full up to FULL_CHECKS_MAX_TRIPLES triples.
+CHECKS = ("auto", "full", "scale")
+FULL_CHECKS_MAX_TRIPLES = 200_000
+
 Progress = Callable[[str], None]
 
 
 @dataclass
-class LoadedProject:
-    """Everything the build read, before validation and reasoning."""
+class ProjectData:
+    """Everything the build read, as plain triples: before any engine holds it.
+
+    ``graphs`` are the small named graphs (ontology, source metadata, background, links, datasets),
+    ``resolved`` each source's facts and generated evidence, by the name of the source's graph.
+    """
 
     ontology: Graph
     shapes: Graph
     sources: list[SourceText]
     graphs: dict[URIRef, Graph]
-    facts: dict[URIRef, Graph]
+    resolved: dict[URIRef, ResolvedSource]
+
+    @property
+    def evidence(self) -> dict[str, EvidenceReport]:
+        return {r.report.source_id: r.report for r in self.resolved.values()}
+
+    def named_graphs(self) -> dict[URIRef, Graph | str]:
+        """Every named graph of the dataset as an rdflib graph, or N-Triples text for a source's
+        graph: its facts and their evidence."""
+        named: dict[URIRef, Graph | str] = dict(self.graphs)
+        for name, resolved in self.resolved.items():
+            named[name] = ntriples_text(resolved.facts) + resolved.evidence
+        return named
+
+    def facts(self) -> Graph:
+        """What the reasoner reads besides the ontology: every fact, no evidence."""
+        graph = Graph()
+        for name, small in self.graphs.items():
+            if name != ONTOLOGY_GRAPH:
+                graph += small
+        for resolved in self.resolved.values():
+            for triple in resolved.facts:
+                graph.add(triple)
+        return graph
+
+    def size(self) -> int:
+        """Triples over all named graphs (counted once per graph: an upper bound of the union)."""
+        return sum(len(g) for g in self.graphs.values()) + sum(
+            len(r.facts) + r.evidence_triples for r in self.resolved.values())
+
+
+@dataclass
+class LoadedProject:
+    """A project loaded into rdflib graphs (the ``memory`` engine), as tools other than the build use it."""
+
+    ontology: Graph
+    shapes: Graph
+    sources: list[SourceText]
+    graphs: dict[URIRef, Graph]
+    facts: Graph
     evidence: dict[str, EvidenceReport]
 
 
 @dataclass
 class BuildResult:
-    """What a build produced and measured."""
+    """What a build produced and measured; ``store`` holds the built graph (Oxigraph, in memory)."""
 
     out_dir: Path
-    graphs: dict[URIRef, Graph]
+    store: ox.Store
     report: dict
     timings: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def graphs(self) -> dict[URIRef, Graph]:
+        """The built named graphs as rdflib graphs (read from the store when first asked: small builds)."""
+        return {name: bind_prefixes(graph_from_store(self.store, name)) for name in graph_sizes(self.store)}
 
 
 def _parse_all(paths: list[Path]) -> Graph:
@@ -73,7 +140,7 @@ def _parse_all(paths: list[Path]) -> Graph:
     return graph
 
 
-def load_project(paths: ProjectPaths) -> LoadedProject:
+def read_project(paths: ProjectPaths) -> ProjectData:
     """Parse every input and resolve every evidence quote; a DataError at the first problem."""
     ontology = canonical(_parse_all([paths.ontology, paths.vocabularies]))
     shapes = parse_rdf_file(paths.shapes)
@@ -81,34 +148,50 @@ def load_project(paths: ProjectPaths) -> LoadedProject:
     if not sources:
         raise DataError(f"{paths.sources_dir}: no source texts (*.txt) found")
     graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: ontology}
-    facts: dict[URIRef, Graph] = {}
-    evidence: dict[str, EvidenceReport] = {}
+    resolved: dict[URIRef, ResolvedSource] = {}
     metadata = Graph()
     for source in sources:
         metadata += source.metadata
         facts_path = paths.source_facts(source.source_id)
         if not facts_path.exists():
             raise DataError(f"{source.path}: no facts file {facts_path.name} in {facts_path.parent}")
-        source_facts, source_evidence, report = resolve_source(source, facts_path)
-        name = source_graph(source.source_id)
-        graphs[name] = canonical(source_facts + source_evidence)
-        facts[name] = source_facts
-        evidence[source.source_id] = report
+        resolved[source_graph(source.source_id)] = resolve_source(source, facts_path)
     graphs[SOURCES_GRAPH] = canonical(metadata)
-    facts[SOURCES_GRAPH] = metadata
     if paths.background.exists():
-        graphs[BACKGROUND_GRAPH] = facts[BACKGROUND_GRAPH] = canonical(parse_rdf_file(paths.background))
+        graphs[BACKGROUND_GRAPH] = canonical(parse_rdf_file(paths.background))
     links = sorted(paths.links_dir.glob("*.ttl")) if paths.links_dir.exists() else []
     if links:
-        graphs[LINKS_GRAPH] = facts[LINKS_GRAPH] = canonical(_parse_all(links))
+        graphs[LINKS_GRAPH] = canonical(_parse_all(links))
     from .datasets import load_datasets  # morph-kgc (pandas, DuckDB) loads only when this step runs
 
     for name, dataset in load_datasets(paths.datasets_dir, ontology=ontology).items():
-        graphs[name] = facts[name] = canonical(dataset)
-    problems = check_offsets(union_of(graphs), {s.iri: s.text for s in sources})
+        graphs[name] = canonical(dataset)
+    return ProjectData(ontology, shapes, sources, graphs, resolved)
+
+
+def memory_graphs(project: ProjectData) -> dict[URIRef, Graph]:
+    """The project's named graphs as rdflib graphs."""
+    graphs: dict[URIRef, Graph] = {}
+    for name, content in project.named_graphs().items():
+        if isinstance(content, Graph):
+            graphs[name] = content
+        else:
+            graphs[name] = bind_prefixes(Graph()).parse(data=content, format="nt")
+    return graphs
+
+
+def load_project(paths: ProjectPaths) -> LoadedProject:
+    """The project in rdflib graphs, its evidence checked against the texts."""
+    project = read_project(paths)
+    graphs = memory_graphs(project)
+    _check_offsets(selector_rows(union_of(graphs)), project.sources)
+    return LoadedProject(project.ontology, project.shapes, project.sources, graphs, project.facts(), project.evidence)
+
+
+def _check_offsets(rows, sources: list[SourceText]) -> None:
+    problems = check_offsets(rows, {s.iri: s.text for s in sources})
     if problems:
         raise DataError("evidence offsets do not match the texts:\n" + "\n".join(f"  - {p}" for p in problems))
-    return LoadedProject(ontology, shapes, sources, graphs, facts, evidence)
 
 
 @contextmanager
@@ -139,82 +222,174 @@ def _staging(out_dir: Path) -> Iterator[Path]:
 
 def build(
     *, root: Path | str | None = None, out_dir: Path | str | None = None, base: str = BASE,
-    progress: Progress | None = None,
+    store: str = DEFAULT_STORE, checks: str = "auto", progress: Progress | None = None,
 ) -> BuildResult:
     """Build everything into ``out_dir`` (default ``build/``); nothing changes there unless it all succeeds.
 
+    ``store`` is the engine that holds the graph (``oxigraph``, or ``memory``: rdflib); ``checks``
+    how it is validated and reasoned over (``full``, ``scale``, or ``auto``: see ``choose_checks``).
     The build never opens a network connection (``offline``): imports and remote contexts are not followed.
     """
+    if store not in STORES:
+        raise UsageError(f"unknown store {store!r}; use one of {', '.join(STORES)}")
+    if checks not in CHECKS:
+        raise UsageError(f"unknown checks {checks!r}; use one of {', '.join(CHECKS)}")
     with offline():
-        return _build(root=root, out_dir=out_dir, base=base, progress=progress)
+        return _build(root=root, out_dir=out_dir, base=base, store=store, checks=checks, progress=progress)
 
 
-def _build(*, root, out_dir, base: str, progress: Progress | None) -> BuildResult:
+def choose_checks(checks: str, triples: int) -> str:
+    """``full`` (pySHACL, HermiT over every fact) or ``scale`` (SPARQL shapes and rules in Oxigraph,
+    HermiT over the ontology): ``auto`` is full up to ``FULL_CHECKS_MAX_TRIPLES`` triples."""
+    if checks != "auto":
+        return checks
+    return "full" if triples <= FULL_CHECKS_MAX_TRIPLES else "scale"
+
+
+class _Timer:
+    """Seconds per build step (``load``…) and per part of a step (``export.views``…), for the report."""
+
+    def __init__(self, progress: Progress | None):
+        self.say = progress or (lambda message: None)
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if "." not in name:
+            self.say(name)
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+
+
+def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progress | None) -> BuildResult:
     paths = project_paths(root)
     out = Path(out_dir) if out_dir else paths.build_dir
-    say = progress or (lambda message: None)
-    timings: dict[str, float] = {}
+    timer = _Timer(progress)
+    graphs: dict[URIRef, Graph] = {}  # the memory engine's named graphs
+    dataset: ox.Store | None = None  # the Oxigraph engine's store
 
-    def step(name: str) -> Callable[[], None]:
-        say(name)
-        started = time.perf_counter()
-        return lambda: timings.__setitem__(name, round(time.perf_counter() - started, 3))
+    with timer("load"):
+        with timer("load.read"):
+            project = read_project(paths)
+        mode = choose_checks(checks, project.size())
+        if mode == "scale" and store != "oxigraph":
+            raise UsageError("--checks scale runs inside Oxigraph: use it with --store oxigraph")
+        if mode == "scale":  # HermiT checks the ontology in its JVM while Oxigraph loads and validates
+            background = ThreadPoolExecutor(max_workers=1)
+            ontology_check = background.submit(offline_call, reason, project.ontology, Graph())
+            background.shutdown(wait=False)
+        with timer("load.assemble"):
+            if store == "memory":
+                graphs = memory_graphs(project)
+                rows = selector_rows(union_of(graphs))
+            else:
+                dataset = store_of(project.named_graphs())
+                rows = store_selector_rows(dataset)
+        with timer("load.offsets"):
+            _check_offsets(rows, project.sources)
 
-    done = step("load")
-    project = load_project(paths)
-    done()
+    with timer("validate"):
+        if mode == "full":
+            violations: list[Violation] = validate(union_of(graphs or memory_graphs(project)), project.shapes)
+        else:
+            from .shacl_sparql import validate_store
 
-    done = step("validate")
-    violations: list[Violation] = validate(union_of(project.graphs), project.shapes)
-    raise_on_violations(violations)
-    done()
+            violations = validate_store(dataset, project.shapes)
+        raise_on_violations(violations)
 
-    done = step("reason")
-    facts = union_of(project.facts)
-    reasoning: ReasonerResult = reason(project.ontology, facts)
-    graphs = dict(project.graphs)
-    graphs[INFERRED_GRAPH] = bind_prefixes(reasoning.inferred)
-    done()
+    with timer("reason"):
+        if mode == "full":
+            reasoning = reason(project.ontology, project.facts())
+            reasoner_report = reasoning.as_dict()
+            if dataset is None:
+                graphs[INFERRED_GRAPH] = bind_prefixes(reasoning.inferred)
+            else:
+                add_graphs(dataset, {INFERRED_GRAPH: reasoning.inferred})
+        else:
+            from .rules import apply_rules
 
-    done = step("export")
-    if base != BASE:
-        graphs = {URIRef(base + str(name)[len(BASE):]) if str(name).startswith(BASE) else name: rebase(g, base)
-                  for name, g in graphs.items()}
-    union = union_of(graphs)
-    report = _report(project, graphs, union, violations, reasoning, timings)
-    with _staging(out) as staging:
-        write_trig(graphs, staging / "kg.trig")
-        write_ntriples(union, staging / "kg.nt")
-        write_turtle(union, staging / "kg.ttl")
-        write_jsonld(union, staging / "kg.jsonld")
-        write_owl(graphs[next(n for n in graphs if str(n).endswith("graph/ontology"))], staging / "ontology.owl")
-        write_ontology_docs(paths.ontology, staging / "docs" / "ontology.html")
-        write_turtle(void_description(graphs, union, project.sources, endpoint=DEFAULT_ENDPOINT), staging / "void.ttl")
-        from .views import write_views
+            with timer("reason.rules"):
+                rules = apply_rules(dataset, project.ontology)
+            with timer("reason.ontology"):  # the wait for HermiT, started after the load
+                reasoner_report = {**rules.as_dict(), "ontology": ontology_check.result().as_dict()}
+        reasoner_report["checks"] = mode
 
-        write_views(graphs, staging / "views", report=report, sources=project.sources, network_dir=staging)
-        done()
-        report["timings"] = timings
+    with _staging(out) as staging, _background() as pool:
+        with timer("export"):
+            with timer("export.dumps"):
+                if dataset is None:
+                    if base != BASE:
+                        graphs = {URIRef(base + str(name)[len(BASE):]) if str(name).startswith(BASE) else name:
+                                  rebase(g, base) for name, g in graphs.items()}
+                    built = store_of(graphs)
+                else:
+                    built = rebased_store(dataset, base)
+                dumps = dumps_of(built)
+                pending = [pool.submit(write_ontology_docs, paths.ontology, staging / "docs" / "ontology.html")]
+                if dataset is None:  # rdflib's writers: grouped by subject, the readable ones for small graphs
+                    union = union_of(graphs)
+                    (staging / "kg.nt").write_bytes(dumps.ntriples)
+                    write_trig(graphs, staging / "kg.trig")
+                    write_turtle(union, staging / "kg.ttl")
+                    write_jsonld(union, staging / "kg.jsonld")
+                else:
+                    pending += write_store_dumps(dumps, staging, pool)
+            report = _report(project, dumps, built, violations, reasoner_report, timer.timings, store=store)
+            with timer("export.ontology"):
+                ontology_name = URIRef(base + str(ONTOLOGY_GRAPH)[len(BASE):])
+                write_owl(graph_from_store(built, ontology_name), staging / "ontology.owl")
+            with timer("export.void"):
+                void = void_description(built, dumps, project.sources, base=base, endpoint=DEFAULT_ENDPOINT)
+                write_turtle(void, staging / "void.ttl")
+            with timer("export.views"):
+                from .views import write_views_from_store
+
+                write_views_from_store(built, staging / "views", report=report, sources=project.sources,
+                                       network_dir=staging)
+            with timer("export.wait"):  # for the other processes: dumps and ontology docs
+                for future in pending:
+                    future.result()
+        report["timings"] = timer.timings
         write_json(report, staging / "report.json")
-    return BuildResult(out, graphs, report, timings)
+    return BuildResult(out, built, report, timer.timings)
 
 
-def _report(project: LoadedProject, graphs, union: Graph, violations, reasoning: ReasonerResult, timings) -> dict:
-    total_facts = sum(r.fact_triples for r in project.evidence.values())
-    with_evidence = sum(r.facts_with_evidence for r in project.evidence.values())
+@contextmanager
+def _background() -> Iterator[Executor]:
+    """Two worker processes for the export's independent writers (pyLODE, Oxigraph's serialisers).
+
+    Spawned, not forked: the build has threads (HermiT's). They stay offline like the build. A
+    failure in a worker is raised where its future is waited for; leaving the block early cancels
+    what has not started.
+    """
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"), initializer=stay_offline)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _report(project: ProjectData, dumps: Dumps, built: ox.Store, violations, reasoner: dict, timings, *,
+            store: str) -> dict:
+    reports = project.evidence
+    total_facts = sum(r.fact_triples for r in reports.values())
+    with_evidence = sum(r.facts_with_evidence for r in reports.values())
     return {
         "evidence": {
             "coverage": round(with_evidence / total_facts, 6) if total_facts else 1.0,
             "fact_triples": total_facts,
             "facts_with_evidence": with_evidence,
-            "sources": {sid: r.as_dict() for sid, r in sorted(project.evidence.items())},
+            "sources": {sid: r.as_dict() for sid, r in sorted(reports.items())},
         },
-        "graphs": {str(name): len(g) for name, g in sorted(graphs.items(), key=lambda item: str(item[0]))},
-        "triples": len(union),
-        "classes": class_counts(union),
-        "shacl": {"conforms": not any(v.severity == "Violation" for v in violations),
+        "store": store,
+        "graphs": {str(name): n for name, n in dumps.graph_sizes.items()},
+        "triples": dumps.triples,
+        "classes": class_counts(built),
+        "shacl": {"engine": "pySHACL" if reasoner["checks"] == "full" else "SHACL shapes as SPARQL in Oxigraph",
+                  "conforms": not any(v.severity == "Violation" for v in violations),
                   "violations": sum(1 for v in violations if v.severity == "Violation"),
                   "warnings": [str(v) for v in violations if v.severity != "Violation"]},
-        "reasoner": reasoning.as_dict(),
+        "reasoner": reasoner,
         "timings": timings,
     }

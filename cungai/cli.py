@@ -46,18 +46,24 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: ROOT/build).")
 @click.option("--base", default=None, help="Base IRI of the published graph (default https://w3id.org/cungai/).")
-def build(root: Path | None, out_dir: Path | None, base: str | None) -> None:
+@click.option("--store", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
+              help="Engine that holds the graph during the build: Oxigraph, or rdflib in memory.")
+@click.option("--checks", type=click.Choice(["auto", "full", "scale"]), default="auto", show_default=True,
+              help="full: pySHACL + HermiT over every fact; scale: shapes and OWL rules as SPARQL inside "
+                   "Oxigraph, HermiT over the ontology; auto: full up to 200,000 triples (see README).")
+def build(root: Path | None, out_dir: Path | None, base: str | None, store: str, checks: str) -> None:
     """Build the graph: load, resolve evidence, validate (SHACL), reason (HermiT), write build/.
 
     \b
     Example:
       cungai build --out /tmp/kg
+      cungai build --root /tmp/district --store oxigraph --checks scale
     """
     from .build import build as run_build
     from .namespaces import BASE
 
     with console.status("building…") as status:
-        result = run_build(root=root, out_dir=out_dir, base=base or BASE,
+        result = run_build(root=root, out_dir=out_dir, base=base or BASE, store=store, checks=checks,
                            progress=lambda step: status.update(f"{step}…"))
     _summary(result.report, result.out_dir)
 
@@ -80,10 +86,13 @@ def _summary(report: dict, out_dir: Path) -> None:
     out.print(f"evidence coverage / 证据覆盖率: {ev['coverage']:.1%} of {ev['fact_triples']} fact triples")
     for sid, r in ev["sources"].items():
         out.print(f"  {sid}: {r['sentences_covered']}/{r['sentences']} sentences covered ({r['sentence_coverage']:.1%})")
-    out.print(f"SHACL: {'conforms' if report['shacl']['conforms'] else 'violations'} · "
-              f"HermiT: {'consistent' if report['reasoner']['consistent'] else 'inconsistent'}, "
-              f"{report['reasoner']['inferred_triples']} inferred triples")
-    out.print("time / 用时: " + ", ".join(f"{k} {v:.2f}s" for k, v in report["timings"].items()))
+    reasoner = report["reasoner"]
+    out.print(f"store / 引擎: {report['store']} · checks / 校验: {reasoner['checks']} · "
+              f"SHACL ({report['shacl']['engine']}): {'conforms' if report['shacl']['conforms'] else 'violations'} · "
+              f"{reasoner['reasoner']}: {'consistent' if reasoner['consistent'] else 'inconsistent'}, "
+              f"{reasoner['inferred_triples']} inferred triples")
+    steps = {k: v for k, v in report["timings"].items() if "." not in k}
+    out.print("time / 用时: " + ", ".join(f"{k} {v:.2f}s" for k, v in steps.items()))
     out.print(f"outputs / 输出: {out_dir}  ·  views / 视图: {out_dir / 'views' / 'index.html'}")
 
 

@@ -11,6 +11,9 @@ GET and POST, no credentials (docs/endpoint.md says why). ``/`` is a
 query page that works offline (plain HTML and JS from this package; a Content-Security-Policy keeps
 it from loading anything else) with the query library as ready examples; ``/views/`` serves the
 browser views of ``build/views``, ``/docs/`` the ontology documentation and ``/data/`` the dumps.
+An entity page the build did not write (it writes those of the most central entities) is rendered
+when asked for, at the same URL ``/views/entity/{kind}/{slug}.html``, from the query workers'
+store (``storeviews.OnDemandPages``), so every link of the views leads somewhere.
 
 rdflib-endpoint was considered: it runs rdflib (slow beyond ~100k triples), executes SERVICE,
 has no time limit or row cap, and its page loads YASGUI from a CDN, so it does not fit.
@@ -48,6 +51,9 @@ ACCEPTED = {
 DUMPS = ("kg.trig", "kg.nt", "kg.ttl", "kg.jsonld", "void.ttl", "ontology.owl", "report.json")
 PAGE_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
                "connect-src 'self'; form-action 'self'; img-src 'self' data:; base-uri 'none'")
+#: The policy of the browser views (the one their own ``<meta>`` declares), for pages rendered on demand.
+VIEWS_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                "font-src 'self'; base-uri 'none'; form-action 'none'")
 
 
 @dataclass(frozen=True)
@@ -240,6 +246,59 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if name not in DUMPS or not path.is_file():
             return problem(404, f"no such file; offered: {', '.join(DUMPS)}")
         return FileResponse(path)
+
+    views_dir = settings.build_dir / "views"
+    on_demand: dict = {"pages": None}
+    on_demand_lock = threading.Lock()  # not ``lock``: making the pages takes the pool, which takes ``lock``
+
+    def entity_pages():
+        from .storeviews import OnDemandPages
+
+        with on_demand_lock:
+            if on_demand["pages"] is None:
+                def run(text: str) -> bytes:
+                    return pool().run(text, "json", max_rows=None, timeout=settings.timeout).body
+
+                on_demand["pages"] = OnDemandPages(run, views_dir)
+            return on_demand["pages"]
+
+    @app.get("/views/entity/{kind}/{name}")
+    def entity_page(kind: str, name: str) -> Response:
+        """An entity page: the file the build wrote, or the same page rendered now from the graph."""
+        from .pagemodels import SAFE_SEGMENT
+
+        slug = name[:-len(".html")] if name.endswith(".html") else ""
+        if not (SAFE_SEGMENT.match(kind) and SAFE_SEGMENT.match(slug)):
+            return problem(404, "no such page")
+        written = views_dir / "entity" / kind / name
+        if written.is_file():
+            return FileResponse(written, media_type="text/html; charset=utf-8")
+        try:
+            html = entity_pages().render(kind, slug)
+        except QueryTimeout as exc:
+            return problem(503, str(exc))
+        if html is None:
+            return problem(404, f"no entity {kind}/{slug} in the graph")
+        return HTMLResponse(html, headers={"Content-Security-Policy": VIEWS_POLICY})
+
+    @app.get("/views/article/{name}")
+    def article_page(name: str) -> Response:
+        """An annotated article: the file the build wrote, or the page rendered now from its text and the graph."""
+        from .pagemodels import SAFE_SEGMENT
+
+        stem = name[:-len(".html")] if name.endswith(".html") else ""
+        if not SAFE_SEGMENT.match(stem):
+            return problem(404, "no such page")
+        written = views_dir / "article" / name
+        if written.is_file():
+            return FileResponse(written, media_type="text/html; charset=utf-8")
+        try:
+            html = entity_pages().render_article(stem, views_dir)
+        except QueryTimeout as exc:
+            return problem(503, str(exc))
+        if html is None:
+            return problem(404, f"no article {stem}")
+        return HTMLResponse(html, headers={"Content-Security-Policy": VIEWS_POLICY})
 
     for prefix, folder in (("/views", "views"), ("/docs", "docs")):
         directory = settings.build_dir / folder

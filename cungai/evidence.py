@@ -22,19 +22,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import DataError
-from .load import parse_dataset_file
 from .namespaces import CG, ID, OA, RDF, RDFS, SKOS, XSD, digest
 from .sources import SourceText
+from .terms import RdflibTerms, nt, nt_string, to_rdflib
 
 CURATION_PROPERTIES = (CG.quote, CG.before, CG.after)
+_CURATION = frozenset(map(str, CURATION_PROPERTIES))
 TRANSLATABLE_PROPERTIES = frozenset(
     {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote}
 )
 CONTEXT_CHARS = 12
+XSD_INTEGER = str(XSD.integer)
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』]*")
 
 Triple = tuple[Node, Node, Node]
@@ -51,10 +54,15 @@ class EvidenceBlock:
     facts: tuple[Triple, ...]
     path: Path
     line: int
-    first_fact: str = ""
+    prefixes: tuple[tuple[str, str], ...] = ()
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+    def first_fact(self) -> str:
+        """The block's first fact (in N3 order) as the curator wrote it, with the file's prefixes: for messages."""
+        first = min(self.facts, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+        return _compact(first, dict(self.prefixes))
 
 
 @dataclass(frozen=True)
@@ -67,8 +75,9 @@ class Span:
     exact: str
 
     @property
-    def iri(self) -> URIRef:
-        return ID[f"span/{self.source_id}/{self.start}-{self.end}"]
+    def iri(self) -> str:
+        """The IRI of the span's target (a plain string: millions are made at district scale)."""
+        return f"{ID}span/{self.source_id}/{self.start}-{self.end}"
 
 
 @dataclass
@@ -127,30 +136,47 @@ def _block_lines(path: Path) -> dict[str, int]:
     lines: dict[str, int] = {}
     opening = re.compile(r"^\s*(\S+)\s*\{")
     for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        found = opening.match(line)
+        found = opening.match(line) if "{" in line else None
         if found:
             lines.setdefault(found.group(1), number)
     return lines
 
 
-def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock], Graph]:
+def _parse_quads(path: Path) -> tuple[list, dict[str, str]]:
+    """The quads of a TriG file, parsed by Oxigraph (fast at district scale), and its prefixes."""
+    try:
+        parser = ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=path.resolve().as_uri())
+        quads = list(parser)
+    except SyntaxError as exc:
+        detail = " ".join(str(exc.msg or exc).split())
+        raise DataError(f"{path}:{exc.lineno or 0}: syntax error: {detail}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc}") from None
+    return quads, dict(parser.prefixes)
+
+
+def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock], set[Triple]]:
     """The evidence blocks of a source's TriG file, and its translations outside any block."""
-    dataset = parse_dataset_file(path)
+    quads, prefixes = _parse_quads(path)
     lines = _block_lines(path)
-    namespaces = list(dataset.namespaces())
 
     def line_of(name: URIRef) -> int:
-        for prefix, ns in namespaces:
-            if str(name).startswith(str(ns)) and f"{prefix}:{str(name)[len(str(ns)):]}" in lines:
-                return lines[f"{prefix}:{str(name)[len(str(ns)):]}"]
+        for prefix, ns in prefixes.items():
+            if str(name).startswith(ns) and f"{prefix}:{str(name)[len(ns):]}" in lines:
+                return lines[f"{prefix}:{str(name)[len(ns):]}"]
         return lines.get(f"<{name}>", 0)
 
+    to_rdflib = RdflibTerms()  # the same IRIs recur in every block: convert each once
+    by_graph: dict[object, list] = defaultdict(list)
+    for quad in quads:
+        by_graph[quad.graph_name].append(quad)
     blocks: list[EvidenceBlock] = []
-    outside = Graph()
-    for graph in dataset.graphs():
-        name = graph.identifier
-        if name == dataset.default_graph.identifier or str(name) == "urn:x-rdflib:default":
-            for triple in graph:
+    outside: set[Triple] = set()
+    known = tuple(sorted(prefixes.items()))
+    for graph_name, members in by_graph.items():
+        if isinstance(graph_name, ox.DefaultGraph):
+            for quad in members:
+                triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
                 if not is_translation(triple, source_language):
                     raise DataError(
                         f"{path}: fact outside an evidence block: {_show(triple)}; put it in the block "
@@ -158,27 +184,39 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
                     )
                 outside.add(triple)
             continue
-        if len(graph) == 0:
-            continue
-        line = line_of(name)
-        quotes = [str(o) for o in graph.objects(name, CG.quote)]
+        name = to_rdflib(graph_name)
+        curation: dict[str, list[str]] = defaultdict(list)
+        facts: set[Triple] = set()
+        for quad in members:  # compared as Oxigraph terms, converted only when they are facts
+            if quad.subject == graph_name and quad.predicate.value in _CURATION:
+                curation[quad.predicate.value].append(quad.object.value)
+            elif quad.subject == graph_name or quad.object == graph_name:
+                triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+                raise DataError(f"{path}:{line_of(name)}: evidence block {name} mentions itself in {_show(triple)}")
+            else:
+                facts.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        quotes = curation[str(CG.quote)]
         if len(quotes) != 1 or not quotes[0]:
-            raise DataError(f"{path}:{line}: evidence block {name} needs exactly one non-empty cg:quote, has {len(quotes)}")
-        before = graph.value(name, CG.before)
-        after = graph.value(name, CG.after)
-        facts = tuple(sorted(
-            (t for t in graph if not (t[0] == name and t[1] in CURATION_PROPERTIES)),
-            key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
-        ))
-        unexpected = [t for t in facts if name in (t[0], t[2])]
-        if unexpected:
-            raise DataError(f"{path}:{line}: evidence block {name} mentions itself in {_show(unexpected[0])}")
+            raise DataError(f"{path}:{line_of(name)}: evidence block {name} needs exactly one non-empty cg:quote, has {len(quotes)}")
         if not facts:
-            raise DataError(f"{path}:{line}: evidence block {name} (quote {quotes[0]!r}) states no fact")
-        shown = " ".join(term.n3(dataset.namespace_manager) for term in facts[0])
-        blocks.append(EvidenceBlock(name, quotes[0], str(before or ""), str(after or ""), facts, path, line, shown))
+            raise DataError(f"{path}:{line_of(name)}: evidence block {name} (quote {quotes[0]!r}) states no fact")
+        before = next(iter(curation[str(CG.before)]), "")
+        after = next(iter(curation[str(CG.after)]), "")
+        blocks.append(EvidenceBlock(name, quotes[0], before, after, tuple(facts), path, line_of(name), known))
     blocks.sort(key=lambda b: (b.line, str(b.name)))
     return blocks, outside
+
+
+def _compact(triple: Triple, prefixes: dict[str, str]) -> str:
+    """A triple as the curator wrote it, with the file's prefixes."""
+    def short(term: Node) -> str:
+        if isinstance(term, URIRef):
+            for prefix, ns in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+                local = str(term)[len(ns):]
+                if str(term).startswith(ns) and re.fullmatch(r"[\w.-]*", local):
+                    return f"{prefix}:{local}"
+        return term.n3()
+    return " ".join(short(term) for term in triple)
 
 
 def _show(triple: Triple) -> str:
@@ -192,31 +230,33 @@ def _line_of_offset(text: str, offset: int) -> int:
 def locate(block: EvidenceBlock, source: SourceText) -> Span:
     """The one span of ``source`` that ``block``'s quote (with its before/after context) names."""
     text, quote = source.text, block.quote
-    starts = [m.start() for m in re.finditer(re.escape(quote), text)]
+    starts, at = [], text.find(quote)
+    while at >= 0:  # non-overlapping occurrences, left to right
+        starts.append(at)
+        at = text.find(quote, at + len(quote))
     candidates = [
         s for s in starts
         if text[max(0, s - len(block.before)):s] == block.before
         and text[s + len(quote):s + len(quote) + len(block.after)] == block.after
     ]
-    fact = block.first_fact or _show(block.facts[0])
     if not starts:
         hint = ""
         if any(ch in quote for ch in "，；：！？（）"):
             hint = " (the text writes some punctuation in ASCII: check , ; : ! ? ( ))"
         raise DataError(
             f"{block.where()}: evidence quote not found in {source.path.name}{hint}: {quote!r} "
-            f"(block {block.name}, supporting {fact})"
+            f"(block {block.name}, supporting {block.first_fact()})"
         )
     if not candidates:
         raise DataError(
             f"{block.where()}: evidence quote {quote!r} occurs {len(starts)} time(s) in {source.path.name} "
-            f"but never with cg:before {block.before!r} / cg:after {block.after!r} (block {block.name}, supporting {fact})"
+            f"but never with cg:before {block.before!r} / cg:after {block.after!r} (block {block.name}, supporting {block.first_fact()})"
         )
     if len(candidates) > 1:
         at = ", ".join(f"line {_line_of_offset(text, s)}" for s in candidates)
         raise DataError(
             f"{block.where()}: evidence quote {quote!r} is ambiguous: it occurs {len(candidates)} times in "
-            f"{source.path.name} ({at}); add cg:before or cg:after to pick one (block {block.name}, supporting {fact})"
+            f"{source.path.name} ({at}); add cg:before or cg:after to pick one (block {block.name}, supporting {block.first_fact()})"
         )
     start = candidates[0]
     span = Span(source.source_id, start, start + len(quote), quote)
@@ -225,40 +265,64 @@ def locate(block: EvidenceBlock, source: SourceText) -> Span:
     return span
 
 
-def statement_iri(triple: Triple) -> URIRef:
-    """A stable IRI for the reification of one triple, derived from what it states."""
-    return ID["statement/" + digest(*(term.n3() for term in triple))]
+def statement_iri(triple: Triple, n3=lambda term: term.n3()) -> URIRef:
+    """A stable IRI for the reification of one triple, derived from what it states (its terms in N3)."""
+    return ID["statement/" + digest(*(n3(term) for term in triple))]
 
 
-def _add_span(graph: Graph, span: Span, source: SourceText) -> None:
-    target = span.iri
-    position = URIRef(f"{target}/position")
-    quote = URIRef(f"{target}/quote")
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _STATEMENT = (f"<{term}>" for term in (
+    RDF.type, RDF.subject, RDF.predicate, RDF.object, RDF.Statement))
+_OA = {name: f"<{OA[name]}>" for name in (
+    "Annotation", "SpecificResource", "TextPositionSelector", "TextQuoteSelector", "hasBody", "hasTarget",
+    "hasSource", "hasSelector", "start", "end", "exact", "prefix", "suffix")}
+_INTEGER = f"^^<{XSD_INTEGER}>"
+
+
+def _span_lines(span: Span, source: SourceText) -> list[str]:
+    """N-Triples of a span's target and its two selectors. Offsets are ``xsd:integer`` (see
+    ontology/shapes.ttl)."""
+    target = f"<{span.iri}>"
+    position = f"<{span.iri}/position>"
+    quote = f"<{span.iri}/quote>"
     text = source.text
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, source.iri))
-    graph.add((target, OA.hasSelector, position))
-    graph.add((target, OA.hasSelector, quote))
-    graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-    graph.add((quote, RDF.type, OA.TextQuoteSelector))
-    graph.add((quote, OA.exact, Literal(span.exact)))
-    graph.add((quote, OA.prefix, Literal(text[max(0, span.start - CONTEXT_CHARS):span.start])))
-    graph.add((quote, OA.suffix, Literal(text[span.end:span.end + CONTEXT_CHARS])))
+    return [
+        f"{target} {_TYPE} {_OA['SpecificResource']} .",
+        f"{target} {_OA['hasSource']} <{source.iri}> .",
+        f"{target} {_OA['hasSelector']} {position} .",
+        f"{target} {_OA['hasSelector']} {quote} .",
+        f"{position} {_TYPE} {_OA['TextPositionSelector']} .",
+        f'{position} {_OA["start"]} "{span.start}"{_INTEGER} .',
+        f'{position} {_OA["end"]} "{span.end}"{_INTEGER} .',
+        f"{quote} {_TYPE} {_OA['TextQuoteSelector']} .",
+        f"{quote} {_OA['exact']} {nt_string(span.exact)} .",
+        f"{quote} {_OA['prefix']} {nt_string(text[max(0, span.start - CONTEXT_CHARS):span.start])} .",
+        f"{quote} {_OA['suffix']} {nt_string(text[span.end:span.end + CONTEXT_CHARS])} .",
+    ]
 
 
-def resolve_source(source: SourceText, path: Path) -> tuple[Graph, Graph, EvidenceReport]:
-    """A source's facts, their evidence (resolved against its text), and what the evidence covers.
+@dataclass
+class ResolvedSource:
+    """A source's facts (with the curator's translations), their evidence, and what it covers.
 
-    The facts graph holds what the source states (with the curator's translations); the evidence
-    graph the statements, annotations, targets and selectors. Together they make the source's graph.
+    The facts are rdflib triples (the reasoner and the views read them); the evidence, generated
+    here in bulk, is N-Triples text that either engine parses in one call.
+    """
+
+    facts: set[Triple]
+    evidence: str
+    evidence_triples: int
+    report: EvidenceReport
+
+
+def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
+    """Read a source's evidence blocks, locate every quote in its text, and reify what they support.
+
+    The facts are what the source states (with the curator's translations); the evidence the
+    statements, annotations, targets and selectors. Together they make the source's graph.
     """
     blocks, translations = read_blocks(path, source_language=source.language)
     report = EvidenceReport(source.source_id, blocks=len(blocks), characters=len(source.text))
-    facts = Graph()
-    for triple in translations:
-        facts.add(triple)
+    facts: set[Triple] = set(translations)
     supports: dict[Triple, set[Span]] = defaultdict(set)
     spans: set[Span] = set()
     for block in blocks:
@@ -271,28 +335,43 @@ def resolve_source(source: SourceText, path: Path) -> tuple[Graph, Graph, Eviden
     report.translations = sum(1 for triple in facts if is_translation(triple, source.language))
     report.fact_triples = len(facts) - report.translations
     report.facts_with_evidence = len(supports)
-    evidence = Graph()
+    lines: list[str] = []
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        _add_span(evidence, span, source)
-    for triple, spans_of in supports.items():
-        statement = statement_iri(triple)
-        evidence.add((statement, RDF.type, RDF.Statement))
-        evidence.add((statement, RDF.subject, triple[0]))
-        evidence.add((statement, RDF.predicate, triple[1]))
-        evidence.add((statement, RDF.object, triple[2]))
-        for span in spans_of:
-            annotation = ID[f"annotation/{digest(str(statement), str(span.iri))}"]
-            evidence.add((annotation, RDF.type, OA.Annotation))
-            evidence.add((annotation, OA.hasBody, statement))
-            evidence.add((annotation, OA.hasTarget, span.iri))
+        lines += _span_lines(span, source)
+    n3, written = _cached(lambda term: term.n3()), _cached(nt)
+    for triple in sorted(supports, key=lambda t: tuple(map(n3, t))):
+        statement = f"<{statement_iri(triple, n3)}>"
+        s, p, o = (written(term) for term in triple)
+        lines += [f"{statement} {_TYPE} {_STATEMENT} .", f"{statement} {_SUBJECT} {s} .",
+                  f"{statement} {_PREDICATE} {p} .", f"{statement} {_OBJECT} {o} ."]
+        for span in sorted(supports[triple], key=lambda s: (s.start, s.end)):
+            annotation = f"<{ID}annotation/{digest(statement[1:-1], str(span.iri))}>"
+            lines += [f"{annotation} {_TYPE} {_OA['Annotation']} .", f"{annotation} {_OA['hasBody']} {statement} .",
+                      f"{annotation} {_OA['hasTarget']} <{span.iri}> ."]
     _cover(report, source.text, spans)
-    return facts, evidence, report
+    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report)
+
+
+def _cached(function):
+    """``function`` of one term, remembered: the same terms recur across a source's facts."""
+    cache: dict = {}
+
+    def cached(term):
+        value = cache.get(term)
+        if value is None:
+            value = cache[term] = function(term)
+        return value
+    return cached
 
 
 def source_graph(source: SourceText, path: Path) -> tuple[Graph, EvidenceReport]:
     """A source's whole graph (facts and evidence together) and what its evidence covers."""
-    facts, evidence, report = resolve_source(source, path)
-    return facts + evidence, report
+    resolved = resolve_source(source, path)
+    graph = Graph()
+    for triple in resolved.facts:
+        graph.add(triple)
+    graph.parse(data=resolved.evidence, format="nt")
+    return graph, resolved.report
 
 
 def _cover(report: EvidenceReport, text: str, spans: set[Span]) -> None:
@@ -311,20 +390,43 @@ def _cover(report: EvidenceReport, text: str, spans: set[Span]) -> None:
             report.uncovered_sentences.append(match.group().strip())
 
 
-def check_offsets(graph: Graph, texts: dict[URIRef, str]) -> list[str]:
-    """Problems where a built graph's selectors disagree with the texts: ``text[start:end] != exact``."""
-    problems = []
+SELECTORS_QUERY = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT DISTINCT ?target ?source ?start ?end ?exact WHERE {
+  ?target oa:hasSource ?source .
+  OPTIONAL { ?target oa:hasSelector ?position . ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }
+  OPTIONAL { ?target oa:hasSelector ?quote . ?quote a oa:TextQuoteSelector ; oa:exact ?exact }
+}"""
+
+
+def selector_rows(graph: Graph) -> list[tuple]:
+    """(target, source, start, end, exact) of every target in an rdflib graph (see SELECTORS_QUERY)."""
+    rows = []
     for target, source in graph.subject_objects(OA.hasSource):
+        start = end = exact = None
+        for selector in graph.objects(target, OA.hasSelector):
+            if (selector, RDF.type, OA.TextPositionSelector) in graph:
+                start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
+            elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
+                exact = graph.value(selector, OA.exact)
+        rows.append((target, source, start, end, exact))
+    return rows
+
+
+def check_offsets(rows, texts: dict[URIRef, str]) -> list[str]:
+    """Problems where a built graph's selectors disagree with the texts: ``text[start:end] != exact``.
+
+    ``rows`` are (target, source, start, end, exact) terms, from ``selector_rows`` or SELECTORS_QUERY.
+    """
+    problems = []
+    for target, source, start, end, exact in rows:
         text = texts.get(source)
         if text is None:
             problems.append(f"{target}: unknown source {source}")
             continue
-        start = end = exact = None
-        for selector in graph.objects(target, OA.hasSelector):
-            if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start, end = int(graph.value(selector, OA.start)), int(graph.value(selector, OA.end))
-            elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
-                exact = str(graph.value(selector, OA.exact))
+        start = int(start) if start is not None else None
+        end = int(end) if end is not None else None
+        exact = str(exact) if exact is not None else None
         if start is None or exact is None or text[start:end] != exact:
             problems.append(f"{target}: text[{start}:{end}] is not {exact!r}")
     return problems

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from . import __version__
+from .sparql import with_values
 from .namespaces import (
     BASE, CG, DCAT, DCTERMS, ID, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD, bind_prefixes,
 )
@@ -66,12 +67,6 @@ def write_trig(graphs: dict[URIRef, Graph], path: Path) -> None:
         _SortedTrigSerializer(dataset_of(graphs)).serialize(stream, encoding="utf-8")
 
 
-def write_ntriples(graph: Graph, path: Path) -> None:
-    """N-Triples with lines sorted, so the same graph always gives the same bytes."""
-    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()) - {""})
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def write_turtle(graph: Graph, path: Path) -> None:
     path.write_text(bind_prefixes(graph).serialize(format="turtle"), encoding="utf-8")
 
@@ -100,16 +95,27 @@ def write_ontology_docs(ontology_ttl: Path, path: Path) -> None:
     OntPub(ontology=str(ontology_ttl), sort_subjects=True).make_html(destination=path, include_css=True)
 
 
-def class_counts(graph: Graph) -> dict[str, int]:
-    """Instances per class (asserted types), as compact names, most frequent first."""
-    counts = Counter(graph.namespace_manager.normalizeUri(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
+def _subjects(store: ox.Store, predicate: URIRef | None = None, obj: URIRef | None = None) -> set[URIRef]:
+    """Distinct IRI subjects of the store's quads matching ``?s predicate obj``."""
+    pattern = store.quads_for_pattern(None, ox.NamedNode(str(predicate)) if predicate else None,
+                                      ox.NamedNode(str(obj)) if obj else None, None)
+    return {URIRef(q.subject.value) for q in pattern if isinstance(q.subject, ox.NamedNode)}
+
+
+def class_counts(store: ox.Store) -> dict[str, int]:
+    """Instances per class (asserted types, each instance once), as compact names, most frequent first."""
+    answer = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } GROUP BY ?c")
+    manager = bind_prefixes(Graph()).namespace_manager
+    counts = {manager.normalizeUri(URIRef(row["c"].value)): int(row["n"].value) for row in answer}
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def void_description(graphs: dict[URIRef, Graph], union: Graph, sources: list, *, endpoint: str) -> Graph:
-    """A VoID/DCAT description of the built dataset."""
+def void_description(store: ox.Store, dumps, sources: list, *, base: str = BASE, endpoint: str) -> Graph:
+    """A VoID/DCAT description of the built dataset held in ``store`` (one named graph per subset);
+    ``dumps`` (``assemble.Dumps``) has counted its triples."""
     void = bind_prefixes(Graph())
-    dataset = URIRef(BASE + "dataset")
+    ids = base + str(ID)[len(BASE):]
+    dataset = URIRef(base + "dataset")
     void.add((dataset, RDF.type, VOID.Dataset))
     void.add((dataset, RDF.type, DCAT.Dataset))
     void.add((dataset, DCTERMS.title, Literal("顺德村级工业园升级改造知识图谱", lang="zh")))
@@ -122,42 +128,66 @@ def void_description(graphs: dict[URIRef, Graph], union: Graph, sources: list, *
     void.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     void.add((dataset, DCTERMS.creator, Literal("cungai-kg contributors")))
     void.add((dataset, SCHEMA.version, Literal(__version__)))
-    void.add((dataset, VOID.triples, Literal(len(union), datatype=XSD.integer)))
-    void.add((dataset, VOID.entities, Literal(
-        len({s for s in union.subjects() if isinstance(s, URIRef) and str(s).startswith(str(ID))}), datatype=XSD.integer)))
-    void.add((dataset, VOID.uriSpace, Literal(str(ID))))
+    void.add((dataset, VOID.triples, Literal(dumps.triples, datatype=XSD.integer)))
+    void.add((dataset, VOID.entities, Literal(_count_entities(store, ids), datatype=XSD.integer)))
+    void.add((dataset, VOID.uriSpace, Literal(ids)))
     void.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     for dump in ("kg.trig", "kg.nt", "kg.ttl", "kg.jsonld"):
         void.add((dataset, VOID.dataDump, URIRef(dump)))
     for source in sources:
-        void.add((dataset, DCTERMS.source, source.iri))
-    namespaces = sorted({ns for ns in PREFIXES.values() if not ns.startswith(BASE)})
-    used = {str(p) for p in union.predicates()} | {str(o) for o in union.objects(None, RDF.type)}
-    for ns in namespaces:
+        void.add((dataset, DCTERMS.source, URIRef(base + str(source.iri)[len(BASE):])))
+    answer = store.query("SELECT DISTINCT ?term WHERE { { GRAPH ?g { ?s ?term ?o } } UNION { GRAPH ?g { ?s a ?term } } }")
+    used = {row["term"].value for row in answer if isinstance(row["term"], ox.NamedNode)}
+    for ns in sorted({ns for ns in PREFIXES.values() if not ns.startswith(BASE)}):
         if any(term.startswith(ns) for term in used):
             void.add((dataset, VOID.vocabulary, URIRef(ns)))
     void.add((dataset, VOID.vocabulary, URIRef(str(CG))))
     void.add((URIRef(endpoint), RDFS.comment, Literal("由 `cungai serve` 在本机提供的只读 SPARQL 1.1 端点。", lang="zh")))
     void.add((URIRef(endpoint), RDFS.comment, Literal(
         "The read-only SPARQL 1.1 endpoint that `cungai serve` runs on this machine.", lang="en")))
-    for example in _example_resources(union):
+    for example in _example_resources(store, base=base):
         void.add((dataset, VOID.exampleResource, example))
-    for name in sorted(graphs, key=str):
+    for name, size in dumps.graph_sizes.items():
         void.add((dataset, VOID.subset, name))
         void.add((name, RDF.type, VOID.Dataset))
-        void.add((name, VOID.triples, Literal(len(graphs[name]), datatype=XSD.integer)))
+        void.add((name, VOID.triples, Literal(size, datatype=XSD.integer)))
         local = str(name).split("/graph/", 1)[-1]
         void.add((name, RDFS.label, Literal(local, lang="en")))
         for lang, title in _graph_titles(local).items():
             void.add((name, DCTERMS.title, Literal(title, lang=lang)))
-        for s, p, o in _self_description(graphs[name], name):
+        described = _described(store, name)
+        for s, p, o in _self_description(described, name):
             void.add((s, p, o))
             if p == DCTERMS.source:  # the dataset's own sources: its documents, packages and tables
                 void.add((dataset, DCTERMS.source, o))
         if local.startswith("dataset/"):
-            entities = {s for s in graphs[name].subjects() if isinstance(s, URIRef) and str(s).startswith(str(ID))}
-            void.add((name, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
+            void.add((name, VOID.entities, Literal(_count_entities(store, ids, name), datatype=XSD.integer)))
     return void
+
+
+ENTITIES_QUERY = """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space))
+}"""
+
+
+def _count_entities(store: ox.Store, space: str, graph: URIRef | None = None) -> int:
+    """Distinct subjects whose IRI starts with ``space`` (the entity IRIs), in one graph or in all."""
+    bindings = {"space": Literal(space)} | ({"g": graph} if graph is not None else {})
+    answer = store.query(with_values(ENTITIES_QUERY, bindings))
+    return int(next(iter(answer))["n"].value)
+
+
+def _described(store: ox.Store, name: URIRef) -> Graph:
+    """What graph ``name`` says about itself and about the linksets it holds (a small rdflib graph)."""
+    from .terms import to_rdflib
+
+    graph_node = ox.NamedNode(str(name))
+    linksets = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(VOID.Linkset)), graph_node)}
+    described = Graph()
+    for subject in {graph_node} | linksets:
+        for q in store.quads_for_pattern(subject, None, None, graph_node):
+            described.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return described
 
 
 _GRAPH_TITLES = {
@@ -196,15 +226,14 @@ def _self_description(graph: Graph, name: URIRef) -> list:
     return triples
 
 
-def _example_resources(union: Graph) -> list[URIRef]:
+def _example_resources(store: ox.Store, *, base: str) -> list[URIRef]:
     """A few typical things: officials, an industrial park, an area with an official code, a division."""
     examples: list[URIRef] = []
     for cls, count in ((CG.Official, 2), (CG.IndustrialPark, 1)):
-        examples += sorted((s for s in union.subjects(RDF.type, cls) if isinstance(s, URIRef)), key=str)[:count]
-    coded = sorted((s for s in union.subjects(SCHEMA.identifier, None) if isinstance(s, URIRef)), key=str)
-    curated = [s for s in coded if (s, VOID.inDataset, None) not in union]
-    imported = [s for s in coded if (s, VOID.inDataset, None) in union]
-    return examples + curated[:1] + imported[:1]
+        examples += sorted(_subjects(store, RDF.type, cls), key=str)[:count]
+    coded = sorted(_subjects(store, SCHEMA.identifier), key=str)
+    imported = _subjects(store, VOID.inDataset)
+    return examples + [s for s in coded if s not in imported][:1] + [s for s in coded if s in imported][:1]
 
 
 def write_json(data: dict, path: Path) -> None:

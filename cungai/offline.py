@@ -54,13 +54,17 @@ def _hook(event: str, args: tuple) -> None:
         raise NetworkRefused(f"refused to look up {host!r}: building and querying stay offline")
 
 
-@contextmanager
-def offline(*, allow_loopback: bool = False) -> Iterator[None]:
-    """Refuse outgoing connections (from this thread) inside the block."""
+def _install() -> None:
     global _installed
     if not _installed:
         sys.addaudithook(_hook)
         _installed = True
+
+
+@contextmanager
+def offline(*, allow_loopback: bool = False) -> Iterator[None]:
+    """Refuse outgoing connections (from this thread) inside the block."""
+    _install()
     previous = (getattr(_state, "active", 0), getattr(_state, "allow_loopback", False))
     _state.active = previous[0] + 1
     _state.allow_loopback = allow_loopback
@@ -68,3 +72,17 @@ def offline(*, allow_loopback: bool = False) -> Iterator[None]:
         yield
     finally:
         _state.active, _state.allow_loopback = previous
+
+
+def stay_offline() -> None:
+    """Refuse outgoing connections for the rest of this thread's life: the initializer of the
+    build's worker processes, which do not inherit the caller's guard."""
+    _install()
+    _state.active = getattr(_state, "active", 0) + 1
+    _state.allow_loopback = False
+
+
+def offline_call(function, /, *args, **kwargs):
+    """``function(*args, **kwargs)`` with the guard on: for work handed to another thread."""
+    with offline():
+        return function(*args, **kwargs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from rdflib import Literal, URIRef
@@ -72,8 +73,13 @@ CATEGORIES: tuple[Category, ...] = (
 
 def category_of(entity: Entity) -> Category:
     """The drawing category of ``entity``."""
+    return _category_of_classes(entity.all_classes)
+
+
+@lru_cache(maxsize=4096)
+def _category_of_classes(classes: frozenset) -> Category:
     for category in CATEGORIES:
-        if entity.is_a(category.classes):
+        if any(c in classes for c in category.classes):
             return category
     return CATEGORIES[-1]
 
@@ -82,13 +88,25 @@ def entity_href(entity: Entity) -> str:
     """The page of ``entity``, relative to the views folder: ``entity/{kind}/{slug}.html``.
 
     Kinds and slugs are readable pinyin; anything else (a hostile or odd IRI) gets a digest name.
-    Empty when the entity has no page (beyond ``views.ENTITY_PAGES_MAX``).
+    Every entity has one: the build writes the pages of the most central entities, ``cungai serve``
+    renders any other when it is asked for (``served_only``). Empty for a digest name the build
+    did not write (the server cannot tell which entity it stands for).
     """
-    if not entity.page:
+    kind_ok, slug_ok = SAFE_SEGMENT.match(entity.kind), SAFE_SEGMENT.match(entity.slug)
+    if not entity.page and not (kind_ok and slug_ok):
         return ""
-    kind = entity.kind if SAFE_SEGMENT.match(entity.kind) else "x-" + digest(entity.kind, length=10)
-    slug = entity.slug if SAFE_SEGMENT.match(entity.slug) else "x-" + digest(entity.slug, length=16)
+    kind = entity.kind if kind_ok else "x-" + digest(entity.kind, length=10)
+    slug = entity.slug if slug_ok else "x-" + digest(entity.slug, length=16)
     return f"entity/{kind}/{slug}.html"
+
+
+def served_only(entity: Entity) -> bool:
+    """Whether the page of ``entity`` exists only under ``cungai serve`` (the build did not write it).
+
+    Pages mark such links (``data-on-demand``); opened from the file system, ``links.js`` turns
+    them into plain text instead of a link to a missing file.
+    """
+    return not entity.page
 
 
 def article_href(source_id: str, anchor: str = "") -> str:
@@ -109,6 +127,7 @@ def evidence_view(model: KnowledgeModel, evidence: Evidence) -> dict:
         "start": evidence.start, "end": evidence.end,
         "source": source.title("zh") if source else evidence.source_id,
         "href": article_href(evidence.source_id, evidence.anchor),
+        "served": evidence.source_id in model.served_sources,
     }
 
 
@@ -118,12 +137,12 @@ def value_view(model: KnowledgeModel, node: Node) -> dict:
         entity = model.entities.get(node)
         if entity is not None:
             return {"kind": "entity", "zh": entity.label("zh"), "en": entity.label("en"),
-                    "href": entity_href(entity), "category": category_of(entity).key,
+                    "href": entity_href(entity), "served": served_only(entity), "category": category_of(entity).key,
                     "colour": category_of(entity).colour}
-        for source in model.sources.values():
-            if source.iri == node:
-                return {"kind": "source", "zh": source.title("zh"), "en": source.title("en"),
-                        "href": article_href(source.source_id)}
+        source = model.source_of(node)
+        if source is not None:
+            return {"kind": "source", "zh": source.title("zh"), "en": source.title("en"),
+                    "href": article_href(source.source_id)}
         term = model.term(node)
         return {"kind": "term", "zh": term.label("zh"), "en": term.label("en"), "curie": term.curie,
                 "iri": model.public_iri(node)}
@@ -150,8 +169,13 @@ PROPERTY_ORDER = (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.defi
 HIDDEN_PROPERTIES = frozenset({DCTERMS.source, PROV.wasAttributedTo})
 
 
-def statement_groups(model: KnowledgeModel, facts: Iterable[Fact], *, incoming: bool) -> list[dict]:
-    """Statements grouped by property (type and labels first, then by the property's zh label)."""
+def statement_groups(model: KnowledgeModel, facts: Iterable[Fact], *, incoming: bool,
+                     limit: int | None = None) -> list[dict]:
+    """Statements grouped by property (type and labels first, then by the property's zh label).
+
+    With ``limit``, a group shows its first ``limit`` rows and counts the others (``more``): a
+    district has thousands of things located in it.
+    """
     grouped: dict[URIRef, list[Fact]] = defaultdict(list)
     for fact in facts:
         if not incoming and fact.predicate in HIDDEN_PROPERTIES and fact.origin == "background":
@@ -162,12 +186,22 @@ def statement_groups(model: KnowledgeModel, facts: Iterable[Fact], *, incoming: 
         return (PROPERTY_ORDER.index(p) if p in PROPERTY_ORDER else len(PROPERTY_ORDER),
                 model.term(p).label("zh"), str(p))
 
+    def row_order(fact: Fact) -> tuple:  # as the rows sort: stated first, entities first, by zh name
+        node = fact.subject if incoming else fact.object
+        return (fact.inferred, not (isinstance(node, URIRef) and node in model.entities),
+                value_view(model, node)["zh"] if limit is not None else "")
+
     groups = []
     for predicate in sorted(grouped, key=order):
-        rows = [fact_view(model, f, towards=f.subject if incoming else f.object) for f in grouped[predicate]]
+        chosen = grouped[predicate]
+        more = 0
+        if limit is not None and len(chosen) > limit:
+            chosen = sorted(chosen, key=row_order)[:limit]
+            more = len(grouped[predicate]) - limit
+        rows = [fact_view(model, f, towards=f.subject if incoming else f.object) for f in chosen]
         rows.sort(key=lambda r: (r["inferred"], r["value"]["kind"] != "entity", r["value"]["zh"]))
-        groups.append({"property": term_view(model.term(predicate)), "rows": rows,
-                       "inferred_only": all(r["inferred"] for r in rows)})
+        groups.append({"property": term_view(model.term(predicate)), "rows": rows, "more": more,
+                       "inferred_only": all(f.inferred for f in grouped[predicate])})
     return groups
 
 
@@ -203,15 +237,18 @@ def entity_summary(model: KnowledgeModel, entity: Entity) -> dict:
         "class": term.curie if term else "",
         "category": category.key,
         "href": entity_href(entity),
+        "served": served_only(entity),
     }
+
+
+_NAMING = frozenset({RDF.type, RDFS.label})
 
 
 def first_evidence(model: KnowledgeModel, entity: Entity, *, limit: int = 3) -> list[dict]:
     """Up to ``limit`` quotes about an entity: those of its type and name first, then any other."""
     seen: set[tuple[str, int, int]] = set()
     found: list[dict] = []
-    facts = sorted(model.facts_about(entity.iri),
-                   key=lambda f: (f.predicate not in (RDF.type, RDFS.label), str(f.predicate)))
+    facts = sorted(model.facts_about(entity.iri), key=lambda f: (f.predicate not in _NAMING, str(f.predicate)))
     for fact in facts + model.facts_to(entity.iri):
         for evidence in fact.evidence:
             key = (evidence.source_id, evidence.start, evidence.end)
@@ -271,54 +308,111 @@ class ArticleModel:
 
 def article_model(model: KnowledgeModel, source_id: str, *, report: dict | None = None, bins: int = 120) -> ArticleModel:
     """Split the text of ``source_id`` at every span boundary; list the facts each span supports."""
-    source = model.sources[source_id]
-    text = source.text
     supports: dict[Evidence, list[Fact]] = defaultdict(list)
     for fact in model.facts:
         for evidence in fact.evidence:
             if evidence.source_id == source_id:
                 supports[evidence].append(fact)
+    lines = {evidence: [ArticleFact(str(f.subject), str(f.predicate), f.subject in model.entities, _fact_line(model, f))
+                        for f in facts]
+             for evidence, facts in supports.items()}
+    hrefs = {str(iri): (entity_href(e), served_only(e)) for iri, e in model.entities.items()}
+    return article_from_lines(model.sources[source_id], lines, hrefs, report=report, bins=bins)
+
+
+@dataclass(frozen=True)
+class ArticleFact:
+    """One fact a span supports: its subject and predicate (to order and to pick the span's entity) and its line."""
+
+    subject: str
+    predicate: str
+    entity_subject: bool
+    line: dict
+
+
+def article_from_lines(source, supports: dict[Evidence, list[ArticleFact]], hrefs: dict[str, tuple[str, bool]], *,
+                       report: dict | None = None, bins: int = 120) -> ArticleModel:
+    """The article model from the facts each span supports (``hrefs``: entity IRI → page, served only)."""
+    text = source.text
+    source_id = source.source_id
     ordered = sorted(supports, key=lambda e: (e.start, -e.end))
     spans = []
     for index, evidence in enumerate(ordered):
         facts = supports[evidence]
-        subjects = Counter(f.subject for f in facts if f.subject in model.entities)
+        subjects = Counter(f.subject for f in facts if f.entity_subject)
         most = max(subjects.values(), default=0)
-        primary = next((f.subject for f in facts if most and subjects.get(f.subject) == most), None)
+        primary = next((f.subject for f in facts if most and f.entity_subject and subjects.get(f.subject) == most), None)
+        href, served = hrefs.get(primary, ("", False)) if primary is not None else ("", False)
         spans.append({
             "i": index, "id": evidence.anchor, "start": evidence.start, "end": evidence.end,
-            "exact": evidence.exact,
-            "href": entity_href(model.entities[primary]) if primary is not None else "",
-            "facts": [_fact_line(model, f) for f in sorted(facts, key=lambda f: (f.subject != primary, str(f.subject), str(f.predicate)))],
+            "exact": evidence.exact, "href": href, "served": served,
+            "facts": [f.line for f in sorted(facts, key=lambda f: (f.subject != primary, f.subject, f.predicate))],
         })
     boundaries = sorted({0, len(text)} | {e.start for e in ordered} | {e.end for e in ordered})
     starts: dict[int, list[str]] = defaultdict(list)
-    for evidence in ordered:
+    opening: dict[int, list[int]] = defaultdict(list)
+    for i, evidence in enumerate(ordered):
         starts[evidence.start].append(evidence.anchor)
+        opening[evidence.start].append(i)
     segments: list[Segment] = []
     covered = 0
-    for a, b in zip(boundaries, boundaries[1:]):
-        inside = tuple(i for i, e in enumerate(ordered) if e.start <= a and b <= e.end)
+    open_spans: set[int] = set()
+    for a, b in zip(boundaries, boundaries[1:]):  # a sweep: spans open at their start, close at their end
+        open_spans.update(opening.get(a, ()))
+        open_spans.difference_update([i for i in open_spans if ordered[i].end <= a])
+        inside = tuple(sorted(i for i in open_spans if b <= ordered[i].end))
         if inside:
             covered += b - a
         segments.append(Segment(text[a:b], inside, tuple(dict.fromkeys(starts.get(a, ())))))
-    strip = []
-    for k in range(bins):
-        lo, hi = len(text) * k // bins, max(len(text) * (k + 1) // bins, len(text) * k // bins + 1)
-        strip.append(int(any(e.start < hi and lo < e.end for e in ordered)))
+    strip = [0] * bins
+    size = len(text)
+    edges = [(size * k // bins, max(size * (k + 1) // bins, size * k // bins + 1)) for k in range(bins)]
+    for evidence in ordered:  # bin k covers [lo, hi): lit when a span overlaps it
+        first = max(0, evidence.start * bins // size - 1) if size else 0
+        for k in range(first, bins):
+            lo, hi = edges[k]
+            if lo >= evidence.end:
+                break
+            if evidence.start < hi:
+                strip[k] = 1
     stats = dict((report or {}).get("evidence", {}).get("sources", {}).get(source_id, {}))
     return ArticleModel(source_id, source.title("zh"), source.title("en"), source.issued, segments, spans,
                         len(text), covered, strip, stats)
 
 
+def spans_data(article: ArticleModel) -> dict:
+    """The spans of an article for its script, each name written once.
+
+    ``spans[i].facts`` are ``[subject, predicate, object]`` indexes into ``nodes``
+    (``[zh, en, href, served]``) and ``predicates`` (``[zh, en]``): an article of a thousand facts
+    names the same few hundred entities over and over.
+    """
+    nodes: dict[tuple, int] = {}
+    predicates: dict[tuple, int] = {}
+    spans = []
+    for span in article.spans:
+        facts = []
+        for line in span["facts"]:
+            s = (line["s_zh"], line["s_en"], line["s_href"], line["s_served"])
+            o = (line["o_zh"], line["o_en"], line["o_href"], line["o_served"])
+            p = (line["p_zh"], line["p_en"])
+            facts.append([nodes.setdefault(s, len(nodes)), predicates.setdefault(p, len(predicates)),
+                          nodes.setdefault(o, len(nodes))])
+        spans.append(dict(span, facts=facts))
+    return {"spans": spans, "nodes": [list(n) for n in nodes], "predicates": [list(p) for p in predicates]}
+
+
 def _fact_line(model: KnowledgeModel, fact: Fact) -> dict:
     predicate = model.term(fact.predicate)
+    subject, value = model.entities.get(fact.subject), model.entities.get(fact.object)
     return {
         "s_zh": model.node_label(fact.subject, "zh"), "s_en": model.node_label(fact.subject, "en"),
         "p_zh": predicate.label("zh"), "p_en": predicate.label("en"),
         "o_zh": model.node_label(fact.object, "zh"), "o_en": model.node_label(fact.object, "en"),
-        "s_href": entity_href(model.entities[fact.subject]) if fact.subject in model.entities else "",
-        "o_href": entity_href(model.entities[fact.object]) if fact.object in model.entities else "",
+        "s_href": entity_href(subject) if subject is not None else "",
+        "o_href": entity_href(value) if value is not None else "",
+        "s_served": served_only(subject) if subject is not None else False,
+        "o_served": served_only(value) if value is not None else False,
     }
 
 
@@ -327,7 +421,8 @@ def community_colour(community: int) -> str:
 
 
 __all__ = [
-    "CATEGORIES", "ArticleModel", "Category", "NodeStyle", "Segment", "article_href", "article_model",
-    "category_of", "community_colour", "entity_href", "entity_summary", "evidence_view", "first_evidence",
-    "node_styles", "search_index", "statement_groups", "term_view", "value_view",
+    "CATEGORIES", "ArticleFact", "ArticleModel", "Category", "NodeStyle", "Segment", "article_from_lines",
+    "article_href", "article_model", "category_of", "spans_data", "community_colour", "entity_href", "entity_summary",
+    "evidence_view", "first_evidence", "node_styles", "search_index", "served_only", "statement_groups",
+    "term_view", "value_view",
 ]

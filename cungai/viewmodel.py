@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from pypinyin import Style, lazy_pinyin
 from rdflib import Graph, Literal, URIRef
@@ -112,8 +112,15 @@ class Entity:
     classes: tuple[URIRef, ...] = ()
     inferred_classes: tuple[URIRef, ...] = ()
     all_classes: frozenset[URIRef] = frozenset()
-    pinyin: str = ""
+    written_pinyin: str | None = None  # cg:pinyin as the data writes it; None: from the zh label, when asked
     page: bool = True  # whether the views write a page for it
+
+    @property
+    def pinyin(self) -> str:
+        """Toneless pinyin of the name, syllables spaced (pypinyin costs ~0.4 ms: only when asked)."""
+        if self.written_pinyin is None:
+            self.written_pinyin = pinyin_of(self.labels.get("zh", ""))
+        return self.written_pinyin
 
     @property
     def main_class(self) -> URIRef | None:
@@ -151,8 +158,11 @@ class KnowledgeModel:
     terms: dict[URIRef, Term]
     superclasses: dict[URIRef, frozenset[URIRef]]
     sources: dict[str, Source]
+    served_sources: frozenset[str] = frozenset()  # sources whose article page only ``cungai serve`` renders
     _out: dict[URIRef, list[Fact]] = field(default_factory=dict, repr=False)
     _in: dict[URIRef, list[Fact]] = field(default_factory=dict, repr=False)
+    _order: dict[int, int] = field(default_factory=dict, repr=False)
+    _source_iris: dict[Node, "Source"] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         out: dict[URIRef, list[Fact]] = defaultdict(list)
@@ -162,6 +172,12 @@ class KnowledgeModel:
             if isinstance(fact.object, URIRef):
                 into[fact.object].append(fact)
         self._out, self._in = dict(out), dict(into)
+
+    def fact_order(self) -> dict[int, int]:
+        """The position of each fact (by ``id``) in ``facts``: to put a subset back in order."""
+        if len(self._order) != len(self.facts):
+            self._order = {id(f): i for i, f in enumerate(self.facts)}
+        return self._order
 
     def facts_about(self, iri: URIRef) -> list[Fact]:
         """Facts whose subject is ``iri``."""
@@ -186,13 +202,19 @@ class KnowledgeModel:
         if isinstance(node, URIRef):
             if node in self.entities:
                 return self.entities[node].label(lang)
-            for source in self.sources.values():
-                if source.iri == node:
-                    return source.title(lang)
+            source = self.source_of(node)
+            if source is not None:
+                return source.title(lang)
             return self.term(node).label(lang)
         if isinstance(node, Literal):
             return literal_text(node)
         return str(node)
+
+    def source_of(self, iri: Node) -> Source | None:
+        """The source whose IRI is ``iri``, if any."""
+        if len(self._source_iris) != len(self.sources):
+            self._source_iris = {source.iri: source for source in self.sources.values()}
+        return self._source_iris.get(iri)
 
     def public_iri(self, iri: Node) -> str:
         """``iri`` as the build published it (under its base IRI)."""
@@ -332,14 +354,22 @@ def _lang_values(graph: Graph, subject: URIRef, predicates: Sequence[URIRef]) ->
 
 def _fact_triples(role: str, graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
     for triple in graph:
-        subject = triple[0]
-        if _is_evidence_node(subject):
-            continue
-        if role == "vocabulary" and split_entity_iri(subject) is None:
-            continue  # ontology terms are not facts about entities
-        if not isinstance(subject, URIRef):
-            continue
-        yield triple
+        if is_fact(role, triple[0]):
+            yield triple
+
+
+def is_fact(role: str | None, subject: Node) -> bool:
+    """Whether a triple with ``subject`` in a graph of ``role`` is a fact about entities.
+
+    Evidence nodes, non-IRI subjects, source metadata and the ontology's own terms are not.
+    """
+    if role in (None, "sources") or not isinstance(subject, URIRef) or _is_evidence_node(subject):
+        return False
+    return role != "vocabulary" or split_entity_iri(subject) is not None
+
+
+#: One fact as a graph holds it: the triple, the role of its graph, its evidence and citations.
+FactRow = tuple[tuple[Node, Node, Node], str, tuple[Evidence, ...], tuple[str, ...]]
 
 
 def build_model(graphs: dict[URIRef, Graph], sources: Sequence = ()) -> KnowledgeModel:
@@ -349,35 +379,71 @@ def build_model(graphs: dict[URIRef, Graph], sources: Sequence = ()) -> Knowledg
              for name, g in graphs.items()}
     roles = {name: _role(str(name)) for name in named}
     ontology = Graph()
+    metadata = Graph()
     for name, role in roles.items():
         if role == "vocabulary":
             ontology += named[name]
+        elif role == "sources":
+            metadata += named[name]
 
-    # Facts, with evidence and citations, from every graph by its role.
+    def rows() -> Iterator[FactRow]:
+        for name in sorted(named, key=str):
+            role = roles[name]
+            if role in (None, "sources"):
+                continue
+            graph = named[name]
+            evidence = _evidence_index(graph) if role == "source" else {}
+            citations_of: dict[Node, tuple[str, ...]] = {}
+            if role == "background":
+                for subject in set(graph.subjects(DCTERMS.source, None)):
+                    citations_of[subject] = tuple(sorted(str(o) for o in graph.objects(subject, DCTERMS.source)))
+            for triple in _fact_triples(role, graph):
+                yield triple, role, tuple(evidence.get(triple, ())), citations_of.get(triple[0], ())
+
+    return assemble_model(base, rows(), ontology=ontology, metadata=metadata, sources=sources)
+
+
+def _span_key(e: Evidence) -> tuple:
+    return (e.source_id, e.start, e.end)
+
+
+def assemble_model(base: str, rows: Iterable[FactRow], *, ontology: Graph, metadata: Graph,
+                   sources: Sequence = (), known: Mapping[URIRef, Entity] | None = None,
+                   described: Iterable[URIRef] = ()) -> KnowledgeModel:
+    """The model from its facts (``rows``, under the default base), the ontology and the sources' metadata.
+
+    Both readers end here: ``build_model`` (rdflib graphs) and ``storemodel.model_from_store``
+    (an Oxigraph store, read with SPARQL). ``ontology`` and ``metadata`` are small graphs whatever
+    the size of the data; the facts are never put in an rdflib graph. With ``known`` (entities
+    already described elsewhere: the views' catalogue), the entities the facts mention are taken
+    from it, except those of ``described``, whose own facts ``rows`` hold.
+    """
+    # Facts, with evidence and citations; a triple stated twice in graphs of one role is one fact.
     all_facts: dict[tuple[tuple[Node, Node, Node], str], Fact] = {}
-    citations_of: dict[URIRef, tuple[str, ...]] = {}
-    for name in sorted(named, key=str):
-        role = roles[name]
-        if role in (None, "sources"):
-            continue
-        graph = named[name]
-        evidence = _evidence_index(graph) if role == "source" else {}
-        if role == "background":
-            for subject in set(graph.subjects(DCTERMS.source, None)):
-                citations_of[subject] = tuple(sorted(str(o) for o in graph.objects(subject, DCTERMS.source)))
-        for triple in _fact_triples(role, graph):
-            key = (triple, role)
-            previous = all_facts.get(key)
-            spans = tuple(evidence.get(triple, ()))
-            if previous is not None:
-                spans = tuple(sorted(set(previous.evidence) | set(spans), key=lambda e: (e.source_id, e.start, e.end)))
-            all_facts[key] = Fact(*triple, origin=role, evidence=spans,
-                                  citations=citations_of.get(triple[0], ()) if role == "background" else ())
+    for triple, role, spans, citations in rows:
+        key = (triple, role)
+        previous = all_facts.get(key)
+        if previous is not None:
+            spans = tuple(sorted(set(previous.evidence) | set(spans), key=_span_key))
+            citations = previous.citations or citations
+        elif len(spans) > 1:
+            spans = tuple(sorted(set(spans), key=_span_key))
+        all_facts[key] = Fact(*triple, origin=role, evidence=spans,
+                              citations=tuple(citations) if role == "background" else ())
     asserted = {t for (t, role) in all_facts if role != "inferred"}
+    n3: dict[Node, str] = {}
+
+    def text(node: Node) -> str:
+        found = n3.get(node)
+        if found is None:
+            found = n3[node] = node.n3()
+        return found
+
     facts = sorted(
         (f for (t, role), f in all_facts.items() if role != "inferred" or t not in asserted),
-        key=lambda f: (ORIGINS.index(f.origin), f.subject.n3(), f.predicate.n3(), f.object.n3()),
+        key=lambda f: (ORIGINS.index(f.origin), text(f.subject), text(f.predicate), text(f.object)),
     )
+    del n3
 
     # Terms and the class hierarchy.
     terms: dict[URIRef, Term] = {}
@@ -407,33 +473,48 @@ def build_model(graphs: dict[URIRef, Graph], sources: Sequence = ()) -> Knowledg
     for cls in list(direct):
         supers(cls)
 
-    # Entities: every IRI under …/id/ that a fact mentions.
-    facts_graph = Graph()
-    for fact in facts:
-        if not fact.inferred:
-            facts_graph.add(fact.triple)
+    # Entities: every IRI under …/id/ that a fact mentions, described by the asserted facts.
+    naming = frozenset(LABEL_PROPERTIES) | {SKOS.altLabel, SKOS.definition, RDFS.comment, CG.pinyin}
+    rdf_type = RDF.type  # a Namespace attribute costs a method call each time
+    values: dict[URIRef, dict[URIRef, set[Node]]] = defaultdict(lambda: defaultdict(set))
     mentioned: set[URIRef] = set()
-    for fact in facts:
-        for node in (fact.subject, fact.object):
-            if isinstance(node, URIRef) and split_entity_iri(node):
-                mentioned.add(node)
-    source_models = _sources(named, roles, sources)
-    model = KnowledgeModel(base, {}, facts, terms, superclasses, source_models)
     types: dict[URIRef, set[URIRef]] = defaultdict(set)
     inferred_types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    is_entity: dict[Node, bool] = {}
+
+    def entity_iri(node: Node) -> bool:
+        found = is_entity.get(node)
+        if found is None:
+            found = is_entity[node] = isinstance(node, URIRef) and split_entity_iri(node) is not None
+        return found
+
     for fact in facts:
-        if fact.predicate == RDF.type and isinstance(fact.object, URIRef):
+        if fact.predicate in naming and not fact.inferred:
+            values[fact.subject][fact.predicate].add(fact.object)
+        if fact.predicate == rdf_type and isinstance(fact.object, URIRef):
             (inferred_types if fact.inferred else types)[fact.subject].add(fact.object)
+        if entity_iri(fact.subject):
+            mentioned.add(fact.subject)
+        if entity_iri(fact.object):
+            mentioned.add(fact.object)
+    source_models = _sources(metadata, sources)
+    model = KnowledgeModel(base, {}, facts, terms, superclasses, source_models)
+    empty: dict[URIRef, set[Node]] = {}
+    own_facts = set(described)
     for iri in sorted(mentioned, key=str):
+        if known is not None and iri in known and iri not in own_facts:
+            model.entities[iri] = known[iri]
+            continue
         kind, slug = split_entity_iri(iri)
-        labels = _lang_values(facts_graph, iri, LABEL_PROPERTIES)
-        alt = sorted({str(o) for o in facts_graph.objects(iri, SKOS.altLabel)})
-        definitions = _lang_values(facts_graph, iri, (SKOS.definition, RDFS.comment))
+        own = values.get(iri, empty)
+        labels = _lang_of(own, LABEL_PROPERTIES)
+        alt = sorted({str(o) for o in own.get(SKOS.altLabel, ())})
+        definitions = _lang_of(own, (SKOS.definition, RDFS.comment))
         asserted_types = types.get(iri, set())
         extra = inferred_types.get(iri, set()) - asserted_types
         every = set(asserted_types) | extra
         closure = frozenset(every | {s for c in every for s in superclasses.get(c, ())})
-        written = facts_graph.value(iri, CG.pinyin)
+        written = sorted(str(o) for o in own.get(CG.pinyin, ())) or [None]
         entity = Entity(
             iri, kind, slug,
             labels={k: v for k, v in labels.items() if k in LANGUAGES} or ({"zh": labels["und"]} if "und" in labels else {}),
@@ -442,24 +523,35 @@ def build_model(graphs: dict[URIRef, Graph], sources: Sequence = ()) -> Knowledg
             classes=tuple(model.most_specific(asserted_types)),
             inferred_classes=tuple(model.most_specific(extra)),
             all_classes=closure,
+            written_pinyin=written[0],
         )
-        entity.pinyin = str(written) if written is not None else pinyin_of(entity.labels.get("zh", ""))
         model.entities[iri] = entity
+    if known is not None:
+        for iri, entity in known.items():
+            model.entities.setdefault(iri, entity)
     return model
 
 
-def _sources(named: dict[URIRef, Graph], roles: dict[URIRef, str | None], sources: Sequence) -> dict[str, Source]:
-    metadata = Graph()
-    for name, role in roles.items():
-        if role == "sources":
-            metadata += named[name]
+def _lang_of(values: dict[URIRef, set[Node]], predicates: Sequence[URIRef]) -> dict[str, str]:
+    """Like ``_lang_values``, over the values of one subject gathered by predicate."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for predicate in predicates:
+        for value in values.get(predicate, ()):
+            if isinstance(value, Literal):
+                lang = (value.language or "").split("-")[0] or "und"
+                found[lang].append(str(value))
+    return {lang: sorted(v)[0] for lang, v in found.items()}
+
+
+def _sources(metadata: Graph, sources: Sequence) -> dict[str, Source]:
     found: dict[str, Source] = {}
     for source in sorted(sources, key=lambda s: s.source_id):
         iri = URIRef(BASE + "source/" + source.source_id)
         titles = {k: v for k, v in _lang_values(metadata, iri, (DCTERMS.title, RDFS.label)).items() if k in LANGUAGES}
         labels = {k: v for k, v in _lang_values(metadata, iri, (RDFS.label,)).items() if k in LANGUAGES}
         issued = metadata.value(iri, DCTERMS.issued) or metadata.value(iri, DCTERMS.modified) or ""
-        found[source.source_id] = Source(source.source_id, iri, labels or titles, _iso_date(issued), source.text)
+        found[source.source_id] = Source(source.source_id, iri, labels or titles, _iso_date(issued),
+                                         getattr(source, "text", ""))
     return found
 
 
@@ -481,6 +573,6 @@ VOCABULARY_CLASSES = frozenset({CG.Unit, CG.Indicator, CG.Role, SKOS.ConceptSche
 ACTOR_CLASSES = frozenset({CG.Person, ORG.Organization, ORG.Post})
 
 __all__ = [
-    "ACTOR_CLASSES", "Entity", "Evidence", "Fact", "KnowledgeModel", "Source", "Term",
-    "VOCABULARY_CLASSES", "build_model", "curie", "pinyin_of", "split_entity_iri",
+    "ACTOR_CLASSES", "Entity", "Evidence", "Fact", "FactRow", "KnowledgeModel", "Source", "Term",
+    "VOCABULARY_CLASSES", "assemble_model", "build_model", "curie", "is_fact", "pinyin_of", "split_entity_iri",
 ]

@@ -1,26 +1,35 @@
 """Browser views of the built graph: the only module that writes pyvis pages.
 
-``write_views`` writes into ``build/views/``:
+``storeviews.write_views_from_store`` writes ``build/views/`` from the build's Oxigraph store
+(``write_views`` does the same from rdflib graphs); this module holds what it renders with:
 
-- ``index.html``: what the graph holds, links to every view, a search over all entities by zh, en
-  or pinyin, the most central actors and the communities;
+- ``index.html``: what the graph holds, links to every view, a search over the entities that have
+  a page, by zh, en or pinyin, the most central actors and the communities;
+- ``graph/overview.html``: the whole graph aggregated, one node per class with its number of
+  entities, one edge per (class, property, class) with its number of facts;
 - ``graph/{whole,actors,strategies,parks,places}.html``: pyvis (vis-network) graphs, coloured and
-  shaped by class with a legend that filters, sized by PageRank, zh/en labels, a search box,
-  physics that settles and then stops, the evidence quote in every tooltip and in a panel on click;
-- ``entity/{kind}/{slug}.html``: one page per entity, statements grouped by property with their
-  evidence in context, inferred facts marked, and its neighbourhood as a small graph;
-- ``article/{source}.html``: each source text with every evidence span highlighted;
+  shaped by class with a legend that filters, sized by PageRank, zh/en labels, a search box, the
+  evidence quote in every tooltip and in a panel on click. A page draws at most
+  ``GRAPH_NODES_MAX`` nodes, the most central by PageRank, and says so ("showing N of M"). Small
+  pages settle with vis-network's physics, which then stops; beyond ``LARGE_GRAPH`` nodes the
+  positions are computed at build time (``analysis.layout``) and physics is off;
+- ``entity/{kind}/{slug}.html``: ``ENTITY_PAGES_MAX`` entity pages (those the graph pages draw
+  first, the most central first): statements grouped by property (``STATEMENTS_MAX`` rows each,
+  the rest counted) with their evidence in context, inferred facts marked, its neighbourhood as a
+  small graph. ``cungai serve`` renders the page of any other entity when it is asked for, at the
+  same URL; links to such pages carry ``data-on-demand`` and become plain text from ``file://``;
+- ``article/{source}.html``: each source text with every evidence span highlighted (the first
+  ``ARTICLE_PAGES_MAX`` sources; ``cungai serve`` renders the others from ``data/texts/``);
 - ``assets/``: vis-network (copied from the pyvis package), the stylesheet and the page scripts;
-- ``manifest.json``: every page written and the nodes and edges each graph page draws.
+- ``manifest.json``: every page written, the nodes each graph page draws, the caps.
 
-pyvis 0.3.2 builds the vis-network data and options (nodes and edges are filled directly: its
-``add_edge`` is quadratic); its own template is not used, because it links Bootstrap and
-vis-network from CDNs even in ``in_line`` mode and switches to ``innerHTML`` tooltips when a title
-holds ``href``. Our templates are offline, load scripts only from ``assets/`` under a
-Content-Security-Policy that forbids inline scripts and every network request, escape every
-string (Jinja autoescape), pass data to scripts as JSON with ``<``/``>``/``&``/``'`` escaped, and
-the scripts set text with ``textContent`` only. The network file exports (GraphML, GEXF) are
-written beside ``views/`` when the build passes ``network_dir``.
+pyvis 0.3.2 builds the vis-network options (nodes and edges are filled directly: its ``add_edge``
+is quadratic); its own template is not used, because it links Bootstrap and vis-network from CDNs
+even in ``in_line`` mode and switches to ``innerHTML`` tooltips when a title holds ``href``. Our
+templates are offline, load scripts only from ``assets/`` under a Content-Security-Policy that
+forbids inline scripts and every network request, escape every string (Jinja autoescape), pass
+data to scripts as JSON with ``<``/``>``/``&``/``'`` escaped, and the scripts set text with
+``textContent`` only.
 """
 
 from __future__ import annotations
@@ -30,21 +39,22 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from rdflib import Graph, URIRef
 
 from . import __version__
-from .analysis import Centrality, annotate, central_actors, entity_network, in_network, measure, write_gexf, write_graphml
+from .analysis import Centrality, in_network
 from .namespaces import CG, ORG, SCHEMA, TIME
 from .pagemodels import (
-    CATEGORIES, NodeStyle, article_href, article_model, category_of, community_colour, entity_href,
-    entity_summary, evidence_view, first_evidence, node_styles, search_index, statement_groups, term_view,
+    CATEGORIES, NodeStyle, article_href, category_of, community_colour, entity_href, entity_summary,
+    evidence_view, first_evidence, node_styles, statement_groups, term_view,
 )
-from .viewmodel import Fact, KnowledgeModel, build_model
+from .viewmodel import Entity, Fact, KnowledgeModel
 
 VIS_VERSION = "vis-9.1.2"
 NETWORK_FILES = ("kg.graphml", "kg.gexf")
@@ -52,10 +62,15 @@ NEIGHBOURHOOD_MAX = 40
 LABEL_MAX = 16
 #: A graph page draws at most this many nodes (the most central): vis-network stays responsive.
 GRAPH_NODES_MAX = 1500
-#: Entity pages are written for at most this many entities (the most central), ~30 KB each.
-ENTITY_PAGES_MAX = 5000
-#: Beyond this many nodes a graph stabilises in fewer iterations and draws straight edges.
+#: Entity pages the build writes at most: those of the entities the graph pages draw first, the most
+#: central first (``cungai serve`` renders the others on demand). About 3 ms each.
+ENTITY_PAGES_MAX = 300
+#: Beyond this many nodes a graph page gets positions computed at build time and no physics.
 LARGE_GRAPH = 400
+#: Annotated articles the build writes at most (by source id); ``cungai serve`` renders the others.
+ARTICLE_PAGES_MAX = 12
+#: An entity page lists at most this many statements of one property (the rest are counted).
+STATEMENTS_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,10 @@ class GraphViewSpec:
 
 
 NEIGHBOURHOOD = GraphViewSpec("neighbourhood", "邻域", "Neighbourhood", "", "", None)
+OVERVIEW = GraphViewSpec("overview", "总览", "Overview",
+                         "整个图谱按类聚合：每个类一个节点（实体数），每种关系一条边（事实数）。",
+                         "The whole graph aggregated: one node per class (its entities), one edge per relation (its facts).",
+                         None)
 
 GRAPH_VIEWS: tuple[GraphViewSpec, ...] = (
     GraphViewSpec("whole", "全图", "Whole graph", "所有实体及其关系。", "Every entity and how they relate.", None),
@@ -106,6 +125,7 @@ class GraphView:
     edges: list[dict]
     legend: list[dict] = field(default_factory=list)
     total: int = 0  # entities of the view before the GRAPH_NODES_MAX cut
+    positions: dict[str, tuple[float, float]] | None = None  # precomputed: physics off
 
     @property
     def node_ids(self) -> list[str]:
@@ -114,12 +134,48 @@ class GraphView:
 
 @dataclass
 class ViewsResult:
-    """What ``write_views`` wrote."""
+    """What the views writer wrote."""
 
     out_dir: Path
     pages: list[str]
     graph_counts: dict[str, dict[str, int]]
     network_files: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- which nodes a page draws
+
+
+def rank_key(measures: Mapping[str, Centrality]):
+    """Most central first (PageRank), ties by IRI."""
+    def key(iri: URIRef) -> tuple:
+        m = measures.get(str(iri))
+        return (-(m.pagerank if m else 0.0), str(iri))
+    return key
+
+
+def choose_nodes(spec: GraphViewSpec, entities: Mapping[URIRef, Entity], links: Iterable[tuple[URIRef, URIRef]],
+                 measures: Mapping[str, Centrality], *, max_nodes: int = GRAPH_NODES_MAX) -> tuple[list[URIRef], int]:
+    """The entities a graph page draws (sorted by IRI) and how many the view holds before the cut.
+
+    ``links`` are the (subject, object) pairs of the asserted facts between entities of the
+    network: the edges a page may draw. Beyond ``max_nodes`` the most central are kept (PageRank).
+    """
+    chosen = [iri for iri in sorted(entities, key=str)
+              if in_network(entities[iri]) and (spec.classes is None or entities[iri].is_a(spec.classes))]
+    if spec.anchors is not None and spec.classes is not None:
+        members = set(chosen)
+        linked = {n for s, o in links if s != o and s in members and o in members for n in (s, o)}
+        chosen = [iri for iri in chosen if iri in linked or entities[iri].is_a(spec.anchors)]
+    total = len(chosen)
+    if total > max_nodes:
+        chosen = sorted(sorted(chosen, key=rank_key(measures))[:max_nodes], key=str)
+    return chosen, total
+
+
+def _model_links(model: KnowledgeModel) -> list[tuple[URIRef, URIRef]]:
+    return [(f.subject, f.object) for f in model.facts
+            if not f.inferred and f.origin != "vocabulary" and isinstance(f.object, URIRef)]
 
 
 # ---------------------------------------------------------------- graph data (normalise)
@@ -129,12 +185,12 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1] + "…"
 
 
-def _node(model: KnowledgeModel, iri: URIRef, style: NodeStyle, measures: dict[str, Centrality],
-          *, quotes: int = 3) -> dict:
+def _node(model: KnowledgeModel, iri: URIRef, style: NodeStyle, measures: Mapping[str, Centrality],
+          *, quotes: int = 3, searchable: bool = True) -> dict:
     entity = model.entities[iri]
     summary = entity_summary(model, entity)
     m = measures.get(str(iri))
-    syllables = entity.pinyin.split()
+    syllables = entity.pinyin.split() if searchable else []  # pypinyin: 0.4 ms a name
     return {
         "id": str(iri),
         "label": _short(summary["zh"]),
@@ -151,39 +207,34 @@ def _node(model: KnowledgeModel, iri: URIRef, style: NodeStyle, measures: dict[s
         "degree": m.degree if m else 0,
         "betweenness": m.betweenness if m else 0.0,
         "pagerank": m.pagerank if m else 0.0,
-        "href": summary["href"],
+        "href": summary["href"], "served": summary["served"],
         "evidence": first_evidence(model, entity, limit=quotes),
     }
 
 
-def _rank(measures: dict[str, Centrality]):
-    def key(iri: URIRef) -> tuple:
-        m = measures.get(str(iri))
-        return (-(m.pagerank if m else 0.0), str(iri))
-    return key
-
-
-def graph_view(model: KnowledgeModel, measures: dict[str, Centrality], spec: GraphViewSpec,
-               *, styles: dict[URIRef, NodeStyle] | None = None, max_nodes: int = GRAPH_NODES_MAX) -> GraphView:
+def graph_view(model: KnowledgeModel, measures: Mapping[str, Centrality], spec: GraphViewSpec,
+               *, styles: dict[URIRef, NodeStyle] | None = None, max_nodes: int = GRAPH_NODES_MAX,
+               chosen: Sequence[URIRef] | None = None, total: int | None = None) -> GraphView:
     """The nodes (entities of the spec's classes) and edges (asserted facts among them) of one view.
 
     Beyond ``max_nodes`` the view keeps the most central entities (by PageRank) and says so.
+    ``chosen`` (with ``total``) gives the nodes when they were chosen on the whole network already
+    (``choose_nodes``) and ``model`` holds only the facts the pages need.
     """
     styles = styles or node_styles(model, measures)
-    chosen = [
-        iri for iri, entity in sorted(model.entities.items(), key=lambda item: str(item[0]))
-        if in_network(entity) and (spec.classes is None or entity.is_a(spec.classes))
-    ]
-    if spec.anchors is not None and spec.classes is not None:
-        members = set(chosen)
-        linked = {n for f in _edge_facts(model, model.facts, members) for n in (f.subject, f.object)}
-        chosen = [iri for iri in chosen if iri in linked or model.entities[iri].is_a(spec.anchors)]
-    total = len(chosen)
-    if total > max_nodes:
-        chosen = sorted(sorted(chosen, key=_rank(measures))[:max_nodes], key=str)
-    view = _graph(model, measures, styles, spec, chosen, model.facts)
-    view.total = total
+    if chosen is None:
+        chosen, total = choose_nodes(spec, model.entities, _model_links(model), measures, max_nodes=max_nodes)
+    view = _graph(model, measures, styles, spec, chosen, _facts_among(model, chosen))
+    view.total = total if total is not None else len(chosen)
     return view
+
+
+def _facts_among(model: KnowledgeModel, chosen: Sequence[URIRef]) -> list[Fact]:
+    """The facts between ``chosen`` entities, in the model's order of facts."""
+    members = set(chosen)
+    found = [f for iri in chosen for f in model.facts_about(iri) if f.object in members]
+    order = model.fact_order()
+    return sorted(found, key=lambda f: order[id(f)])
 
 
 def _edge_facts(model: KnowledgeModel, facts: Iterable[Fact], members: set[URIRef], *,
@@ -195,10 +246,11 @@ def _edge_facts(model: KnowledgeModel, facts: Iterable[Fact], members: set[URIRe
     ]
 
 
-def _graph(model: KnowledgeModel, measures: dict[str, Centrality], styles: dict[URIRef, NodeStyle],
+def _graph(model: KnowledgeModel, measures: Mapping[str, Centrality], styles: dict[URIRef, NodeStyle],
            spec: GraphViewSpec, chosen: Sequence[URIRef], facts: Iterable[Fact], *, inferred: bool = False,
            quotes: int = 3) -> GraphView:
-    nodes = [_node(model, iri, styles[iri], measures, quotes=quotes) for iri in chosen]
+    searchable = spec is not NEIGHBOURHOOD  # an entity page's small graph has no search box
+    nodes = [_node(model, iri, styles[iri], measures, quotes=quotes, searchable=searchable) for iri in chosen]
     edges = []
     for fact in _edge_facts(model, facts, set(chosen), inferred=inferred):
         term = model.term(fact.predicate)
@@ -213,44 +265,57 @@ def _graph(model: KnowledgeModel, measures: dict[str, Centrality], styles: dict[
             "citations": list(fact.citations),
             "dashes": fact.inferred,
         })
+    return GraphView(spec, nodes, edges, legend_of(nodes), total=len(nodes))
+
+
+def legend_of(nodes: Iterable[dict]) -> list[dict]:
+    """One row per class drawn: its colour, shape and number of nodes, in the categories' order."""
     counts: dict[str, dict] = {}
     for node in nodes:
         row = counts.setdefault(node["cls"], {
             "cls": node["cls"], "zh": node["cls_zh"], "en": node["cls_en"], "colour": node["color_class"],
             "shape": node["shape"], "category": node["cat"], "count": 0})
-        row["count"] += 1
+        row["count"] += node.get("count", 1)
     order = {c.key: i for i, c in enumerate(CATEGORIES)}
-    legend = sorted(counts.values(), key=lambda r: (order.get(r["category"], 99), -r["count"], r["cls"]))
-    return GraphView(spec, nodes, edges, legend, total=len(nodes))
+    return sorted(counts.values(), key=lambda r: (order.get(r["category"], 99), -r["count"], r["cls"]))
 
 
-def graph_views(model: KnowledgeModel, measures: dict[str, Centrality], *,
+def graph_views(model: KnowledgeModel, measures: Mapping[str, Centrality], *,
                 max_nodes: int = GRAPH_NODES_MAX) -> list[GraphView]:
-    """Every graph page of ``GRAPH_VIEWS``."""
+    """Every graph page of ``GRAPH_VIEWS``, from a model that holds every fact."""
     styles = node_styles(model, measures)
     return [graph_view(model, measures, spec, styles=styles, max_nodes=max_nodes) for spec in GRAPH_VIEWS]
 
 
-def neighbourhood(model: KnowledgeModel, measures: dict[str, Centrality], iri: URIRef,
-                  styles: dict[URIRef, NodeStyle]) -> GraphView:
+def neighbourhood(model: KnowledgeModel, measures: Mapping[str, Centrality], iri: URIRef,
+                  styles: Mapping[URIRef, NodeStyle]) -> GraphView:
     """An entity, the entities one fact away (the most central ``NEIGHBOURHOOD_MAX``) and those facts."""
     touching = [f for f in model.facts_about(iri) + model.facts_to(iri)
                 if not (f.origin == "vocabulary" and f.subject != iri)]
-    around = {other for f in touching
-              for other in [f.object if f.subject == iri else f.subject]
-              if isinstance(other, URIRef) and other in model.entities and other != iri}
-    chosen = [iri] + sorted(sorted(around, key=_rank(measures))[:NEIGHBOURHOOD_MAX], key=str)
+    chosen = [iri] + neighbours_of(model, measures, iri, touching)
     view = _graph(model, measures, styles, NEIGHBOURHOOD, chosen, touching, inferred=True, quotes=1)
     for node in view.nodes:
         node["size"] = 28 if node["id"] == str(iri) else 16
     return view
 
 
+def neighbours_of(model: KnowledgeModel, measures: Mapping[str, Centrality], iri: URIRef,
+                  touching: Iterable[Fact] | None = None) -> list[URIRef]:
+    """The entities one fact away from ``iri`` that its neighbourhood graph draws (the most central)."""
+    if touching is None:
+        touching = [f for f in model.facts_about(iri) + model.facts_to(iri)
+                    if not (f.origin == "vocabulary" and f.subject != iri)]
+    around = {other for f in touching
+              for other in [f.object if f.subject == iri else f.subject]
+              if isinstance(other, URIRef) and other in model.entities and other != iri}
+    return sorted(sorted(around, key=rank_key(measures))[:NEIGHBOURHOOD_MAX], key=str)
+
+
 # ---------------------------------------------------------------- pyvis
 
 
-def vis_data(view: GraphView, *, edge_labels: bool = False, compact: bool = False) -> dict:
-    """The vis-network nodes, edges and options of a view, made by pyvis."""
+@lru_cache(maxsize=8)
+def _options(compact: bool, large: bool, fixed: bool, count_small: bool) -> str:
     from pyvis.network import Network
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
@@ -259,13 +324,14 @@ def vis_data(view: GraphView, *, edge_labels: bool = False, compact: bool = Fals
     else:
         net.force_atlas_2based(gravity=-70, central_gravity=0.012, spring_length=110, spring_strength=0.06,
                                damping=0.5, overlap=0.6)
-    large = len(view.nodes) > LARGE_GRAPH
     options = json.loads(net.options.to_json())
     # Stabilise before the first drawing, then stop (graph.js turns physics off when it is done).
     options["physics"]["stabilization"] = {"enabled": True, "iterations": 150 if large else 600,
                                            "updateInterval": 50, "fit": True}
     options["physics"]["minVelocity"] = 2.0 if large else 1.0
-    options["layout"] = {"randomSeed": 7, "improvedLayout": len(view.nodes) < 150}
+    if fixed:  # positions computed at build time: nothing to simulate
+        options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
+    options["layout"] = {"randomSeed": 7, "improvedLayout": count_small and not fixed}
     options["interaction"] = {"hover": True, "tooltipDelay": 120, "navigationButtons": False,
                               "keyboard": False, "multiselect": False, "hideEdgesOnDrag": large}
     options["nodes"] = {"font": {"size": 13, "face": "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"},
@@ -274,12 +340,24 @@ def vis_data(view: GraphView, *, edge_labels: bool = False, compact: bool = Fals
                         "color": {"color": "#9aa5b1", "highlight": "#334e68", "hover": "#334e68"},
                         "smooth": {"enabled": not large, "type": "continuous"},
                         "font": {"size": 10, "align": "middle", "color": "#52606d"}}
-    net.nodes = [dict(node) for node in view.nodes]  # direct fill: add_node/add_edge are slow and re-validate
-    net.edges = [dict(edge, label=edge["pred_zh"] if edge_labels else "") for edge in view.edges]
-    net.options = options
-    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
-    return {"nodes": nodes, "edges": edges, "options": json.loads(options_json),
-            "edge_labels": edge_labels, "compact": compact}
+    return json.dumps(options)
+
+
+def vis_data(view: GraphView, *, edge_labels: bool = False, compact: bool = False) -> dict:
+    """The vis-network nodes, edges and options of a view (options made by pyvis, once per kind of page).
+
+    With ``view.positions`` the nodes carry ``x``/``y`` and physics is off: the page is drawn at once.
+    """
+    large = len(view.nodes) > LARGE_GRAPH
+    fixed = view.positions is not None
+    options = json.loads(_options(compact, large, fixed, len(view.nodes) < 150))
+    nodes = [dict(node) for node in view.nodes]
+    if fixed:
+        for node in nodes:
+            node["x"], node["y"] = view.positions[node["id"]]
+    edges = [dict(edge, label=edge["pred_zh"] if edge_labels else "") for edge in view.edges]
+    return {"nodes": nodes, "edges": edges, "options": options, "edge_labels": edge_labels,
+            "compact": compact, "fixed": fixed}
 
 
 # ---------------------------------------------------------------- pages (render)
@@ -287,22 +365,26 @@ def vis_data(view: GraphView, *, edge_labels: bool = False, compact: bool = Fals
 
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("cungai", "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters["pct"] = lambda value: f"{100 * float(value):.1f}%"
     env.globals["categories"] = CATEGORIES
     return env
 
 
-def _nav(model: KnowledgeModel) -> dict:
+def nav_of(sources: Mapping, *, overview: bool = True) -> dict:
+    """The links of the header: every graph page and the articles."""
+    graphs = ([{"href": f"graph/{OVERVIEW.name}.html", "zh": OVERVIEW.zh, "en": OVERVIEW.en}] if overview else [])
+    graphs += [{"href": f"graph/{s.name}.html", "zh": s.zh, "en": s.en} for s in GRAPH_VIEWS]
     return {
-        "graphs": [{"href": f"graph/{s.name}.html", "zh": s.zh, "en": s.en} for s in GRAPH_VIEWS],
+        "graphs": graphs,
         "articles": [{"href": article_href(sid), "zh": src.title("zh"), "en": src.title("en")}
-                     for sid, src in sorted(model.sources.items())],
+                     for sid, src in sorted(sources.items())],
     }
 
 
-def _copy_assets(out_dir: Path) -> None:
+def copy_assets(out_dir: Path) -> None:
+    """vis-network and our stylesheet and scripts into ``out_dir/assets``."""
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     vis = resources.files("pyvis") / "templates" / "lib" / VIS_VERSION
@@ -322,114 +404,79 @@ def build_date() -> str:
     return ""
 
 
-def write_views(graphs: dict[URIRef, Graph], out_dir: Path, *, report: dict, sources: Sequence = (),
-                network_dir: Path | None = None, max_graph_nodes: int = GRAPH_NODES_MAX,
-                max_entity_pages: int = ENTITY_PAGES_MAX) -> ViewsResult:
-    """Write every page of the views (and, with ``network_dir``, ``kg.graphml``/``kg.gexf`` there).
+class PageRenderer:
+    """Renders pages with the templates, the header and footer every page shares."""
 
-    ``graphs`` are the build's named graphs, ``sources`` its ``SourceText`` objects (their texts
-    become the annotated articles), ``report`` the build report (counts, coverage). Graph pages
-    draw at most ``max_graph_nodes`` nodes and entity pages are written for at most
-    ``max_entity_pages`` entities, the most central first (the index says when a cut was made).
-    """
-    out_dir = Path(out_dir)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
-    model = build_model(graphs, sources)
-    network = entity_network(model)
-    measures = measure(network)
-    network_files: list[Path] = []
-    if network_dir is not None:
-        annotate(network, measures)
-        network_files = [write_graphml(network, Path(network_dir) / NETWORK_FILES[0]),
-                         write_gexf(network, Path(network_dir) / NETWORK_FILES[1], date=model.data_date)]
-    if len(model.entities) > max_entity_pages:
-        paged = set(sorted(model.entities, key=_rank(measures))[:max_entity_pages])
-        for iri, entity in model.entities.items():
-            entity.page = iri in paged
-    styles = node_styles(model, measures)
-    env = _environment()
-    nav = _nav(model)
-    common = {"nav": nav, "version": __version__, "data_date": model.data_date, "build_date": build_date()}
-    _copy_assets(out_dir)
-    pages: list[str] = []
+    def __init__(self, model: KnowledgeModel):
+        self.env = _environment()
+        self.common = {"nav": nav_of(model.sources), "version": __version__, "data_date": model.data_date,
+                       "build_date": build_date()}
 
-    def write(relative: str, template: str, **context) -> None:
+    def render(self, relative: str, template: str, **context) -> str:
         depth = relative.count("/")
-        html = env.get_template(template).render(root="../" * depth, page=relative, **common, **context)
-        target = out_dir / relative
+        return self.env.get_template(template).render(root="../" * depth, page=relative, **self.common, **context)
+
+
+class PageWriter(PageRenderer):
+    """Writes pages into a views folder and remembers which."""
+
+    def __init__(self, model: KnowledgeModel, out_dir: Path):
+        super().__init__(model)
+        self.out_dir = out_dir
+        self.pages: list[str] = []
+
+    def write(self, relative: str, template: str, **context) -> None:
+        target = self.out_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        pages.append(relative)
-
-    counts: dict[str, dict[str, int]] = {}
-    views = [graph_view(model, measures, spec, styles=styles, max_nodes=max_graph_nodes) for spec in GRAPH_VIEWS]
-    for view in views:
-        data = vis_data(view, edge_labels=len(view.edges) <= 60)
-        counts[view.spec.name] = {"nodes": len(view.nodes), "edges": len(view.edges), "entities": view.total}
-        write(f"graph/{view.spec.name}.html", "graph.html", view=view, spec=view.spec, data=data,
-              title_zh=view.spec.zh, title_en=view.spec.en)
-
-    for iri, entity in sorted(model.entities.items(), key=lambda item: str(item[0])):
-        if not entity.page:
-            continue
-        around = neighbourhood(model, measures, iri, styles)
-        summary = entity_summary(model, entity)
-        write(
-            entity_href(entity), "entity.html",
-            entity=entity, summary=summary, iri=model.public_iri(iri),
-            classes=[dict(term_view(model.term(c)), inferred=False) for c in entity.classes]
-            + [dict(term_view(model.term(c)), inferred=True) for c in entity.inferred_classes],
-            statements=statement_groups(model, model.facts_about(iri), incoming=False),
-            incoming=statement_groups(model, model.facts_to(iri), incoming=True),
-            measures=measures.get(str(iri)), colour=styles[iri].category.colour,
-            data=vis_data(around, edge_labels=True, compact=True),
-            title_zh=summary["zh"], title_en=summary["en"],
-        )
-
-    paged_count = sum(1 for e in model.entities.values() if e.page)
-    articles = []
-    for source_id in sorted(model.sources):
-        article = article_model(model, source_id, report=report)
-        articles.append(article)
-        write(article_href(source_id), "article.html", article=article, title_zh=article.title_zh,
-              title_en=article.title_en,
-              spans_data={"spans": article.spans})
-
-    write("index.html", "index.html", report=report, views=views, counts=counts, articles=articles,
-          class_rows=_class_rows(model), entity_count=len(model.entities),
-          entity_pages=paged_count,
-          fact_count=sum(1 for f in model.facts if not f.inferred),
-          inferred_count=sum(1 for f in model.facts if f.inferred),
-          actors=[(entity_summary(model, e), m) for e, m in central_actors(model, measures, top=12)],
-          communities=_communities(model, measures),
-          search={"entities": search_index(model)},
-          network_files=[p.name for p in network_files],
-          network={"nodes": network.number_of_nodes(), "edges": network.number_of_edges()},
-          title_zh="村改知识图谱", title_en="cungai-kg")
-
-    manifest = {"pages": sorted(pages), "graphs": counts, "entities": len(model.entities),
-                "entity_pages": paged_count, "network_files": [p.name for p in network_files]}
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                           encoding="utf-8")
-    return ViewsResult(out_dir, sorted(pages), counts, network_files)
+        target.write_text(self.render(relative, template, **context), encoding="utf-8")
+        self.pages.append(relative)
 
 
-def _class_rows(model: KnowledgeModel) -> list[dict]:
+def entity_page_context(model: KnowledgeModel, measures: Mapping[str, Centrality],
+                        styles: Mapping[URIRef, NodeStyle], iri: URIRef) -> dict:
+    """What ``entity.html`` shows of ``iri``: its statements, what links to it, its neighbourhood."""
+    entity = model.entities[iri]
+    around = neighbourhood(model, measures, iri, styles)
+    summary = entity_summary(model, entity)
+    return dict(
+        entity=entity, summary=summary, iri=model.public_iri(iri),
+        classes=[dict(term_view(model.term(c)), inferred=False) for c in entity.classes]
+        + [dict(term_view(model.term(c)), inferred=True) for c in entity.inferred_classes],
+        statements=statement_groups(model, model.facts_about(iri), incoming=False, limit=STATEMENTS_MAX),
+        incoming=statement_groups(model, model.facts_to(iri), incoming=True, limit=STATEMENTS_MAX),
+        measures=measures.get(str(iri)), colour=styles[iri].category.colour,
+        data=vis_data(around, edge_labels=True, compact=True),
+        title_zh=summary["zh"], title_en=summary["en"],
+    )
+
+
+def render_entity_page(renderer: PageRenderer, model: KnowledgeModel, measures: Mapping[str, Centrality],
+                       iri: URIRef, *, styles: Mapping[URIRef, NodeStyle] | None = None) -> str:
+    """The HTML of the page of ``iri`` (what the build writes, what ``cungai serve`` renders on demand)."""
+    styles = styles or node_styles(model, measures)
+    return renderer.render(entity_href(model.entities[iri]), "entity.html",
+                           **entity_page_context(model, measures, styles, iri))
+
+
+def class_rows(entities: Iterable[Entity], model: KnowledgeModel) -> list[dict]:
+    """One row per most specific class: its labels, colour, shape and number of entities."""
     counts: dict[URIRef, int] = {}
-    for entity in model.entities.values():
+    example: dict[URIRef, Entity] = {}
+    for entity in entities:
         if entity.main_class is not None:
             counts[entity.main_class] = counts.get(entity.main_class, 0) + 1
+            example.setdefault(entity.main_class, entity)
     rows = []
     for cls, count in counts.items():
-        entity = next(e for e in model.entities.values() if e.main_class == cls)
-        category = category_of(entity)
-        rows.append(dict(term_view(model.term(cls)), count=count, colour=category.colour, shape=category.shape))
+        category = category_of(example[cls])
+        rows.append(dict(term_view(model.term(cls)), count=count, colour=category.colour, shape=category.shape,
+                         category=category.key, iri=str(cls)))
     return sorted(rows, key=lambda r: (-r["count"], r["curie"]))
 
 
-def _communities(model: KnowledgeModel, measures: dict[str, Centrality], *, top: int = 8, members: int = 6) -> list[dict]:
+def communities(model: KnowledgeModel, measures: Mapping[str, Centrality], *, top: int = 8,
+                members: int = 6) -> list[dict]:
+    """The largest communities with their most central members."""
     grouped: dict[int, list[tuple[str, Centrality]]] = {}
     for node, m in measures.items():
         grouped.setdefault(m.community, []).append((node, m))
@@ -440,3 +487,42 @@ def _communities(model: KnowledgeModel, measures: dict[str, Centrality], *, top:
         found.append({"id": community, "size": len(ranked), "colour": community_colour(community),
                       "members": [entity_summary(model, by_text[n]) for n, _ in ranked[:members] if n in by_text]})
     return found
+
+
+def write_views(graphs: dict[URIRef, Graph], out_dir: Path, *, report: dict, sources: Sequence = (),
+                network_dir: Path | None = None, max_graph_nodes: int = GRAPH_NODES_MAX,
+                max_entity_pages: int = ENTITY_PAGES_MAX) -> ViewsResult:
+    """Write every page of the views from the build's rdflib ``graphs`` (by named-graph IRI).
+
+    The graphs go into an in-memory Oxigraph store and ``storeviews.write_views_from_store``
+    writes the pages: one way of writing them, whatever holds the graph.
+    """
+    from .assemble import store_of
+
+    return write_views_from_store(store_of(graphs), out_dir, report=report, sources=sources,
+                                  network_dir=network_dir, max_graph_nodes=max_graph_nodes,
+                                  max_entity_pages=max_entity_pages)
+
+
+def write_views_from_store(store, out_dir: Path, *, report: dict, sources: Sequence = (),
+                           network_dir: Path | None = None, max_graph_nodes: int = GRAPH_NODES_MAX,
+                           max_entity_pages: int = ENTITY_PAGES_MAX,
+                           max_article_pages: int = ARTICLE_PAGES_MAX) -> ViewsResult:
+    """Write every page of the views of the build in ``store`` (a pyoxigraph ``Store`` of its named graphs).
+
+    See ``storeviews.write_views_from_store``; this name is the one the build calls.
+    """
+    from .storeviews import write_views_from_store as write
+
+    return write(store, out_dir, report=report, sources=sources, network_dir=network_dir,
+                 max_graph_nodes=max_graph_nodes, max_entity_pages=max_entity_pages,
+                 max_article_pages=max_article_pages)
+
+
+def reset(out_dir: Path) -> Path:
+    """An empty ``out_dir`` (what was there is removed)."""
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    return out_dir

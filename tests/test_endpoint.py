@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import select
+import shutil
 import socket
 import threading
 import time
@@ -298,6 +299,55 @@ def test_views_docs_and_dumps_are_served(client):
     assert client.get("/data/..%2Fkg.trig").status_code == 404
     assert client.get("/data/pyproject.toml").status_code == 404
     assert {q["name"] for q in client.get("/queries").json()} == set(library(REPO / "queries"))
+
+
+@pytest.fixture(scope="module")
+def capped_build(built, tmp_path_factory) -> Path:
+    """The real build with views that write only ten entity pages: ``cungai serve`` renders the others."""
+    import pyoxigraph
+
+    from cungai.sources import load_sources
+    from cungai.views import write_views_from_store
+
+    out = tmp_path_factory.mktemp("capped-build")
+    shutil.copy(built.out_dir / "kg.trig", out / "kg.trig")
+    store = pyoxigraph.Store()
+    store.load(path=str(out / "kg.trig"), format=pyoxigraph.RdfFormat.TRIG)
+    write_views_from_store(store, out / "views", report=built.report, sources=load_sources(REPO / "graph" / "sources"),
+                           network_dir=out, max_entity_pages=10, max_graph_nodes=40)
+    return out
+
+
+def _statements(html: str) -> tuple:
+    """What an entity page states: its title, the properties listed, the quotes shown."""
+    return (re.search(r"<h1>(.*?)</h1>", html, re.S).group(1), re.findall(r"<code>([^<]*)</code>", html),
+            re.findall(r"<mark>([^<]*)</mark>", html))
+
+
+def test_entity_pages_not_written_are_rendered_on_demand(capped_build, built):
+    """Every entity has a page at ``/views/entity/{kind}/{slug}.html``: the file when the build wrote
+    it, else the same page rendered from the graph when it is asked for."""
+    views = capped_build / "views"
+    written = {str(p.relative_to(views)) for p in views.glob("entity/*/*.html")}
+    assert len(written) == 10
+    full = built.out_dir / "views"  # the build of this small graph writes every page
+    candidates = sorted(str(p.relative_to(full)) for p in full.glob("entity/*/*.html"))
+    missing = [c for c in candidates if c not in written and "<mark>" in (full / c).read_text(encoding="utf-8")]
+    assert missing
+    with TestClient(create_app(replace(ServerSettings(build_dir=capped_build), timeout=20.0, workers=1))) as client:
+        for relative in missing[:3]:
+            response = client.get(f"/views/{relative}")
+            assert response.status_code == 200, relative
+            assert response.headers["content-type"].startswith("text/html")
+            assert "default-src 'none'" in response.headers["content-security-policy"]
+            assert _statements(response.text) == _statements((full / relative).read_text(encoding="utf-8")), relative
+            assert "<script>" not in response.text and 'id="graph-data"' in response.text
+        on_disk = sorted(written)[0]
+        response = client.get(f"/views/{on_disk}")
+        assert response.status_code == 200 and response.content == (views / on_disk).read_bytes()
+        assert client.get("/views/entity/person/no-such-person.html").status_code == 404
+        assert client.get("/views/entity/person/..%2F..%2Fkg.trig").status_code == 404
+        assert client.get("/views/entity/person/lu-dequan.txt").status_code == 404
 
 
 # --- over a real socket ----------------------------------------------------------------------

@@ -33,7 +33,7 @@ from cungai.cli import main
 from cungai.errors import UsageError
 from cungai.query import PARAM_TYPES, Parameter, get_query
 from cungai.sparql import QueryRefused, inspect, with_values
-from cungai.stores import _from_oxigraph
+from cungai.terms import to_rdflib
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"
@@ -202,7 +202,7 @@ def test_a_bound_value_matches_itself_only(kind, data):
         graph.add((subject, P, value))
         store.add(ox.Quad(ox.NamedNode(str(subject)), ox.NamedNode(str(P)), to_oxigraph(value)))
     by_bindings = {row[0] for row in graph.query(PREPARED, initBindings={"x": term})}  # --store memory
-    by_values = {_from_oxigraph(s["s"]) for s in store.query(with_values(PATTERN, {"x": term}))}  # oxigraph, endpoint
+    by_values = {to_rdflib(s["s"]) for s in store.query(with_values(PATTERN, {"x": term}))}  # oxigraph, endpoint
     assert by_bindings == by_values == {SUBJECT}, f"{raw!r} bound as {term!r}"
 
 

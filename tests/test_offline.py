@@ -57,6 +57,28 @@ def test_offline_can_allow_loopback_only(listener):
     assert listener.accepted()
 
 
+def _try_to_connect(port: int) -> str:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except NetworkRefused:
+        return "refused"
+    return "connected"
+
+
+def test_the_builds_worker_threads_and_processes_stay_offline(listener):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from cungai.offline import offline_call, stay_offline
+
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=stay_offline) as pool:
+        assert pool.submit(_try_to_connect, listener.port).result() == "refused"
+    with ThreadPoolExecutor(max_workers=1) as threads:
+        assert threads.submit(offline_call, _try_to_connect, listener.port).result() == "refused"
+    assert not listener.accepted()
+
+
 def test_build_does_not_follow_imports(mini, listener):
     port = listener.port
     (mini / "graph" / "background.ttl").write_text(

@@ -1,10 +1,13 @@
 """The views in a real browser: Debian's Chromium driven by Playwright, offline, with hostile data.
 
-Every page of ``build/views`` (of the real project) loads from ``file://`` with no console error and
+The views are written by ``write_views_from_store`` from an Oxigraph store loaded from the built
+``kg.trig``. Every page (of the real project) loads from ``file://`` with no console error and
 no request leaving the machine; the graph pages draw the nodes the builder meant; clicking a node
 shows its evidence; the entity page of 卢德全 shows his post with its quote; and a tiny project whose
 labels and text hold markup (``<img src=x onerror=…>``, ``href``, ``</script>``) builds into pages
-where nothing of it runs. Screenshots go to ``{build}/screenshots/``.
+where nothing of it runs. A synthetic district shows what changes at scale: the graph pages say
+they draw only the most central entities, their layout comes computed with physics off, the
+overview aggregates the classes, and a page draws in time. Screenshots go to ``{views}/../screenshots/``.
 
 In CI (``CI=true``) these tests never skip; elsewhere they skip only when Chromium, Playwright or a
 Chinese font is missing, saying what to install.
@@ -16,10 +19,14 @@ import hashlib
 import json
 import re
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 from conftest import DATA, IN_CI, REPO, copy_project
+
+import pyoxigraph
+from rdflib import Dataset, URIRef
 
 from cungai.analysis import entity_network, measure
 from cungai.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_page, open_page, require_browser
@@ -27,8 +34,10 @@ from cungai.build import build
 from cungai.errors import EnvironmentProblem
 from cungai.pagemodels import entity_href
 from cungai.sources import load_sources
+from cungai.storemodel import model_from_store
+from cungai.synth import synthesize
 from cungai.viewmodel import build_model
-from cungai.views import GRAPH_VIEWS, graph_views
+from cungai.views import GRAPH_VIEWS, LARGE_GRAPH, graph_views, write_views_from_store
 
 LU_DEQUAN = "https://w3id.org/cungai/id/person/lu-dequan"
 HOSTILE = "<img src=x onerror=window.__pwned=1;alert(1)>"
@@ -58,14 +67,33 @@ def tab(browser):
     context.close()
 
 
-@pytest.fixture(scope="module")
-def views(built) -> Path:
-    return built.out_dir / "views"
+def store_of(build_dir: Path) -> pyoxigraph.Store:
+    """The named graphs of a built ``kg.trig`` in an in-memory Oxigraph store."""
+    store = pyoxigraph.Store()
+    store.load(path=str(build_dir / "kg.trig"), format=pyoxigraph.RdfFormat.TRIG)
+    return store
 
 
 @pytest.fixture(scope="module")
-def model(built):
-    return build_model(built.graphs, load_sources(REPO / "graph" / "sources"))
+def sources():
+    return load_sources(REPO / "graph" / "sources")
+
+
+@pytest.fixture(scope="module")
+def store(built) -> pyoxigraph.Store:
+    return store_of(built.out_dir)
+
+
+@pytest.fixture(scope="module")
+def views(built, store, sources, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("article-views")
+    write_views_from_store(store, out / "views", report=built.report, sources=sources, network_dir=out)
+    return out / "views"
+
+
+@pytest.fixture(scope="module")
+def model(store, sources):
+    return model_from_store(store, sources)
 
 
 def node_point(page, node_id: str) -> dict:
@@ -96,12 +124,31 @@ def drawn_pixels(page) -> int:
 # ------------------------------------------------------------------ the real project
 
 
-def test_every_page_loads_offline_without_errors(views, tab, built):
+def test_the_store_model_is_the_rdflib_model(built, model, sources):
+    """The views read the build from Oxigraph with SPARQL: the same facts, evidence and entities as rdflib's."""
+    dataset = Dataset()
+    with warnings.catch_warnings():  # rdflib 7.6's Dataset warns about its own internals
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(built.out_dir / "kg.trig", format="trig")
+    graphs = {g.identifier: g for g in dataset.graphs() if isinstance(g.identifier, URIRef)}
+    expected = build_model(graphs, sources)
+    assert [(f.triple, f.origin, f.evidence, f.citations) for f in model.facts] == \
+        [(f.triple, f.origin, f.evidence, f.citations) for f in expected.facts]
+    def described(entity):
+        return {**vars(entity), "written_pinyin": entity.pinyin}
+
+    assert {i: described(e) for i, e in model.entities.items()} == {i: described(e) for i, e in expected.entities.items()}
+    assert all(model.term(iri) == term for iri, term in expected.terms.items())
+    assert model.sources == expected.sources
+
+
+def test_every_page_loads_offline_without_errors(views, tab):
     page, check = tab
     pages = sorted(views.rglob("*.html"))
     manifest = json.loads((views / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(str(p.relative_to(views)) for p in pages) == manifest["pages"]
-    shots = built.out_dir / "screenshots"
+    assert "graph/overview.html" in manifest["pages"]
+    shots = views.parent / "screenshots"
     shots.mkdir(exist_ok=True)
     problems, timings, requests = [], {}, 0
     started = time.perf_counter()
@@ -122,16 +169,18 @@ def test_every_page_loads_offline_without_errors(views, tab, built):
 
 
 def test_graph_pages_draw_the_nodes_the_builder_meant(views, tab, model):
+    """What the pages draw is what the whole model gives (every fact in memory) for a graph this small."""
     page, check = tab
     measures = measure(entity_network(model))
     meant = {view.spec.name: view for view in graph_views(model, measures)}
+    manifest = json.loads((views / "manifest.json").read_text(encoding="utf-8"))
     drawn_pages = 0
     for spec in GRAPH_VIEWS:
         open_page(page, check, views / "graph" / f"{spec.name}.html")
         assert check.ok, check.problems()
         ids = page.evaluate("() => window.cungai.nodes.getIds()")
         edges = page.evaluate("() => window.cungai.edges.length")
-        assert sorted(ids) == sorted(meant[spec.name].node_ids), spec.name
+        assert sorted(ids) == sorted(meant[spec.name].node_ids) == sorted(manifest["drawn"][spec.name]), spec.name
         assert edges == len(meant[spec.name].edges), spec.name
         assert page.evaluate("() => window.cungai.network.physics.physicsEnabled") is False  # settled, stopped
         if ids:
@@ -252,11 +301,15 @@ def test_index_search_finds_entities_by_zh_en_and_pinyin(views, tab, query):
     assert check.ok, check.problems()
 
 
-def test_network_exports_open_in_networkx(built):
+def test_network_exports_open_in_networkx(views, model):
     import networkx as nx
 
-    graphml = nx.read_graphml(built.out_dir / "kg.graphml")
-    gexf = nx.read_gexf(built.out_dir / "kg.gexf")
+    graphml = nx.read_graphml(views.parent / "kg.graphml")
+    gexf = nx.read_gexf(views.parent / "kg.gexf")
+    network = entity_network(model)
+    assert set(graphml.nodes) == set(network.nodes) and graphml.number_of_edges() == network.number_of_edges()
+    for u, v, key, data in network.edges(keys=True, data=True):
+        assert graphml.edges[u, v]["quote"] == data["quote"] or graphml.number_of_edges(u, v) > 1
     assert graphml.number_of_nodes() == gexf.number_of_nodes() > 50
     node = graphml.nodes[LU_DEQUAN]
     assert node["label_zh"] == "卢德全" and node["pagerank"] > 0 and "community" in node
@@ -300,8 +353,11 @@ def hostile_project(target: Path) -> Path:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
     root = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
-    build(root=root)
-    return root / "build" / "views"
+    result = build(root=root)
+    out = root / "views-from-store"
+    write_views_from_store(store_of(root / "build"), out / "views", report=result.report,
+                           sources=load_sources(root / "graph" / "sources"), network_dir=out)
+    return out / "views"
 
 
 def assert_nothing_ran(page, check) -> None:
@@ -364,3 +420,116 @@ def test_screenshot_for_the_readme_exists():
     shot = REPO / "docs" / "screenshot-parks.png"
     assert shot.is_file() and shot.stat().st_size > 10_000, "docs/screenshot-parks.png (python -m cungai.browser build)"
 
+
+
+# ------------------------------------------------------------------ a synthetic district (scale)
+
+DISTRICT_TRIPLES = 100_000
+DISTRICT_NODES = 600  # graph pages draw at most this many: above LARGE_GRAPH, so layouts are computed
+DISTRICT_PAGES = 150
+INTERACTIVE_SECONDS = 3.0
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    """A synthetic district (``cungai synth``) built, and its views written with small caps."""
+    root = tmp_path_factory.mktemp("district") / "project"
+    synthesize(root, triples=DISTRICT_TRIPLES, seed=3)
+    result = build(root=root, out_dir=root / "build")
+    out = root / "capped"
+    started = time.perf_counter()
+    written = write_views_from_store(store_of(root / "build"), out / "views", report=result.report,
+                                     sources=load_sources(root / "graph" / "sources"), network_dir=out,
+                                     max_graph_nodes=DISTRICT_NODES, max_entity_pages=DISTRICT_PAGES)
+    print(f"\nviews of {result.report['triples']} triples in {time.perf_counter() - started:.1f}s: {written.timings}")
+    return out / "views", written
+
+
+def graph_data(path: Path) -> dict:
+    html = path.read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_district_pages_say_they_draw_the_most_central(district):
+    views, written = district
+    manifest = json.loads((views / "manifest.json").read_text(encoding="utf-8"))
+    whole = written.graph_counts["whole"]
+    assert whole["nodes"] == DISTRICT_NODES < whole["entities"]
+    html = (views / "graph" / "whole.html").read_text(encoding="utf-8")
+    note = re.search(r'<p class="capped-note" id="capped-note"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert f"显示 {whole['entities']} 个中的 {DISTRICT_NODES} 个" in note
+    assert f"Showing {DISTRICT_NODES} of {whole['entities']}, the most central" in note
+    for name, counts in written.graph_counts.items():  # uncapped pages carry no note
+        page = (views / "graph" / f"{name}.html").read_text(encoding="utf-8")
+        assert ('id="capped-note"' in page) == (counts["nodes"] < counts["entities"]), name
+    centrality = json.loads((views / "data" / "centrality.json").read_text(encoding="utf-8"))
+    drawn = manifest["drawn"]["whole"]
+    lowest = min(centrality[n][2] for n in drawn)
+    left_out = [n for n, m in centrality.items() if n not in set(drawn)]
+    assert left_out and max(centrality[n][2] for n in left_out) <= lowest  # the most central by PageRank
+    assert manifest["entity_pages"] == DISTRICT_PAGES == len([p for p in manifest["pages"] if p.startswith("entity/")])
+
+
+def test_district_layouts_are_computed_and_physics_is_off(district):
+    views, written = district
+    for name, counts in written.graph_counts.items():
+        data = graph_data(views / "graph" / f"{name}.html")
+        if counts["nodes"] > LARGE_GRAPH or name == "overview":
+            assert data["fixed"] and data["options"]["physics"]["enabled"] is False, name
+            points = {(n["x"], n["y"]) for n in data["nodes"]}
+            assert len(points) > 0.9 * len(data["nodes"]), name  # spread out, not piled up
+        else:
+            assert not data["fixed"] and not any("x" in n for n in data["nodes"]), name
+
+
+def test_district_overview_aggregates_the_classes(district):
+    views, written = district
+    data = graph_data(views / "graph" / "overview.html")
+    network = json.loads((views / "data" / "centrality.json").read_text(encoding="utf-8"))
+    assert sum(n["count"] for n in data["nodes"]) == len(network)  # every entity of the network, once
+    classes = {n["cls"] for n in data["nodes"]}
+    assert {"cg:VillageIndustrialPark", "cg:Official", "cg:Enterprise"} <= classes
+    assert all(e["count"] > 0 and "×" in e["pred_zh"] for e in data["edges"])
+    assert all(len(n["members"]) <= 8 for n in data["nodes"])
+
+
+def test_district_pages_open_and_the_largest_is_interactive_in_time(district, tab):
+    page, check = tab
+    views, written = district
+    largest = max(written.graph_counts, key=lambda name: written.graph_counts[name]["nodes"])
+    entity = next(p for p in sorted(views.glob("entity/*/*.html")))
+    for path in [views / "index.html", views / "graph" / "overview.html",
+                 *sorted((views / "graph").glob("*.html")), entity, next(views.glob("article/*.html"))]:
+        open_page(page, check, path)
+        assert check.ok, check.problems()
+    timings = []
+    for _ in range(2):
+        open_page(page, check, views / "graph" / f"{largest}.html")
+        timings.append(check.seconds)
+        assert check.ok, check.problems()
+    assert page.evaluate("() => window.cungai.fixed && window.cungai.network.physics.physicsEnabled") is False
+    ids = page.evaluate("() => window.cungai.nodes.getIds()")
+    data = graph_data(views / "graph" / f"{largest}.html")
+    assert len(ids) == written.graph_counts[largest]["nodes"]
+    first = data["nodes"][0]
+    where = page.evaluate("(id) => window.cungai.network.getPositions([id])[id]", first["id"])
+    assert abs(where["x"] - first["x"]) < 1 and abs(where["y"] - first["y"]) < 1  # drawn where the build put it
+    assert drawn_pixels(page) > 2000
+    print(f"\n{largest}.html ({len(ids)} nodes) interactive in {min(timings):.2f}s")
+    assert min(timings) < INTERACTIVE_SECONDS
+
+
+def test_district_links_to_pages_not_written_are_marked(district, tab):
+    """A page links to every entity; opened from the file system, links to pages only ``cungai serve``
+    renders become text with a note instead of leading to a missing file."""
+    page, check = tab
+    views, _ = district
+    marked = next(p for p in sorted(views.glob("entity/*/*.html")) if "data-on-demand" in p.read_text(encoding="utf-8"))
+    html = marked.read_text(encoding="utf-8")
+    target = re.search(r'href="\.\./\.\./(entity/[^"]+)" data-on-demand', html).group(1)
+    assert not (views / target).exists()
+    open_page(page, check, marked)
+    assert check.ok, check.problems()
+    assert page.locator("a[data-on-demand]").count() == 0
+    assert page.locator(".no-page[title*='cungai serve']").count() >= 1

@@ -4,7 +4,14 @@
   "use strict";
 
   var root = document.body.getAttribute("data-root") || "";
-  var spans = JSON.parse(document.getElementById("spans-data").textContent).spans;
+  var data = JSON.parse(document.getElementById("spans-data").textContent);
+  var spans = data.spans;
+  // Each fact is [subject, predicate, object]: indexes into the tables of names written once.
+  function line(f) {
+    var s = data.nodes[f[0]], p = data.predicates[f[1]], o = data.nodes[f[2]];
+    return { s_zh: s[0], s_en: s[1], s_href: s[2], s_served: s[3], p_zh: p[0], p_en: p[1],
+             o_zh: o[0], o_en: o[1], o_href: o[2], o_served: o[3] };
+  }
   var tip = document.getElementById("tip");
   var facts = document.getElementById("facts");
 
@@ -19,19 +26,20 @@
     return (mark.getAttribute("data-s") || "").split(" ").filter(Boolean).map(function (i) { return spans[+i]; })
       .sort(function (a, b) { return (a.end - a.start) - (b.end - b.start); });
   }
+  var links = window.cungaiLinks || { usable: function (href) { return !!href; } };
   function factLine(f, withLinks) {
     var li = el("li", "fact");
-    function part(text, href, cls) {
-      if (withLinks && href) {
+    function part(text, href, cls, served) {
+      if (withLinks && links.usable(href, served)) {
         var a = el("a", cls, text);
         a.setAttribute("href", root + href);
         return a;
       }
       return el("span", cls, text);
     }
-    li.appendChild(part(f.s_zh, f.s_href, "s"));
+    li.appendChild(part(f.s_zh, f.s_href, "s", f.s_served));
     li.appendChild(el("span", "p", " " + f.p_zh + " "));
-    li.appendChild(part(f.o_zh, f.o_href, "o"));
+    li.appendChild(part(f.o_zh, f.o_href, "o", f.o_served));
     li.appendChild(el("div", "en", f.s_en + " · " + f.p_en + " · " + f.o_en));
     return li;
   }
@@ -41,7 +49,7 @@
       var block = el("div", "span-facts");
       block.appendChild(el("div", "span-quote", "「" + span.exact + "」 " + span.start + "–" + span.end));
       var ul = el("ul");
-      span.facts.forEach(function (f) { ul.appendChild(factLine(f, withLinks)); });
+      span.facts.forEach(function (f) { ul.appendChild(factLine(line(f), withLinks)); });
       block.appendChild(ul);
       target.appendChild(block);
     });
@@ -77,7 +85,7 @@
     if (mark) { var r = mark.getBoundingClientRect(); show(mark, r.left, r.bottom); }
   });
   function open(mark) {
-    var list = spansOf(mark).filter(function (s) { return s.href; });
+    var list = spansOf(mark).filter(function (s) { return links.usable(s.href, s.served); });
     if (list.length) window.location.href = root + list[0].href;
   }
   text.addEventListener("click", function (ev) {

@@ -21,7 +21,12 @@
     a.setAttribute("href", root + href);
     return a;
   }
-  function label(n) { return state.lang === "en" ? (n.label_en || n.label_zh) : (n.label_zh || n.label_en); }
+  var links = window.cungaiLinks || { usable: function (href) { return !!href; }, note: "" };
+  function pageOf(n) { return n && links.usable(n.href, n.served) ? n.href : ""; }
+  function label(n) {
+    var name = state.lang === "en" ? (n.label_en || n.label_zh) : (n.label_zh || n.label_en);
+    return n.count !== undefined ? name + " " + n.count : name;  // a class of the overview: its entities
+  }
   function short(text) { return text.length > 16 ? text.slice(0, 15) + "…" : text; }
   function pred(e) { return state.lang === "en" ? (e.pred_en || e.pred_zh) : (e.pred_zh || e.pred_en); }
 
@@ -38,7 +43,8 @@
     box.appendChild(el("div", "tip-title", n.label_zh));
     if (n.label_en && n.label_en !== n.label_zh) box.appendChild(el("div", "tip-en", n.label_en));
     box.appendChild(el("div", "tip-class", n.cls_zh + " · " + n.cls_en));
-    if (n.evidence && n.evidence.length) box.appendChild(quoteBlock(n.evidence[0]));
+    if (n.count !== undefined) box.appendChild(el("div", "tip-note", n.count + " 个实体 · entities"));
+    else if (n.evidence && n.evidence.length) box.appendChild(quoteBlock(n.evidence[0]));
     else box.appendChild(el("div", "tip-note", "无原文证据（背景知识或词表） · no quote (background or vocabulary)"));
     return box;
   }
@@ -47,7 +53,8 @@
     var box = el("div", "vis-tip");
     box.appendChild(el("div", "tip-title", e.from_zh + " → " + e.pred_zh + " → " + e.to_zh));
     box.appendChild(el("div", "tip-en", e.from_en + " → " + e.pred_en + " → " + e.to_en));
-    if (e.evidence && e.evidence.length) box.appendChild(quoteBlock(e.evidence[0]));
+    if (e.count !== undefined) box.appendChild(el("div", "tip-note", e.count + " 条事实 · facts"));
+    else if (e.evidence && e.evidence.length) box.appendChild(quoteBlock(e.evidence[0]));
     else if (e.dashes) box.appendChild(el("div", "tip-note", "推理所得 · inferred by HermiT"));
     else if (e.citations && e.citations.length) box.appendChild(el("div", "tip-note", "背景知识 · background: " + e.citations[0]));
     else box.appendChild(el("div", "tip-note", "无原文证据 · no quote"));
@@ -61,20 +68,29 @@
     return Object.assign({}, e, { label: state.edgeLabels ? pred(e) : "", title: edgeTooltip(e) });
   }));
   var container = document.getElementById("network");
+  var started = window.performance ? window.performance.now() : 0;
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var api = { network: network, nodes: nodes, edges: edges, stabilized: false, expected: data.nodes.length };
+  var api = { network: network, nodes: nodes, edges: edges, stabilized: false, expected: data.nodes.length,
+              fixed: !!data.fixed, drawnAt: null };
   window.cungai = api;
 
+  // Ready: physics has settled (and is turned off), or, for a layout computed at build time
+  // (physics off from the start), the first frame is drawn.
   function settled() {
     if (api.stabilized) return;
     network.setOptions({ physics: { enabled: false } });
     api.stabilized = true;
+    api.drawnAt = window.performance ? Math.round(window.performance.now() - started) : null;
     document.body.setAttribute("data-stabilized", "1");
     var status = document.getElementById("status");
     if (status) status.hidden = true;
   }
-  network.once("stabilizationIterationsDone", settled);
-  network.once("stabilized", settled);
+  if (data.fixed) {
+    network.once("afterDrawing", function () { window.setTimeout(settled, 0); });
+  } else {
+    network.once("stabilizationIterationsDone", settled);
+    network.once("stabilized", settled);
+  }
   if (!data.nodes.length) settled();
   window.setTimeout(settled, 15000);
 
@@ -89,18 +105,36 @@
     panel.appendChild(el("h2", null, n.label_zh));
     if (n.label_en && n.label_en !== n.label_zh) panel.appendChild(el("p", "en-title", n.label_en));
     panel.appendChild(el("p", "tip-class", n.cls_zh + " · " + n.cls_en));
-    panel.appendChild(el("p", "measures", "PageRank " + n.pagerank.toFixed(4) + " · betweenness " +
-      n.betweenness.toFixed(4) + " · degree " + n.degree + " · community " + n.community));
-    if (n.href) {
+    if (n.count !== undefined) {
+      panel.appendChild(el("p", "measures", n.count + " 个实体 · entities"));
+      if (n.members && n.members.length) {
+        panel.appendChild(el("h3", null, "最核心的 · most central"));
+        var ul = el("ul", "relations");
+        n.members.forEach(function (m) {
+          var li = el("li");
+          if (links.usable(m.href, m.served)) li.appendChild(link(m.href, m.zh));
+          else li.appendChild(el("span", "no-page", m.zh));
+          if (m.en && m.en !== m.zh) li.appendChild(el("span", "en", " " + m.en));
+          ul.appendChild(li);
+        });
+        panel.appendChild(ul);
+      }
+    } else {
+      panel.appendChild(el("p", "measures", "PageRank " + n.pagerank.toFixed(4) + " · betweenness " +
+        n.betweenness.toFixed(4) + " · degree " + n.degree + " · community " + n.community));
+    }
+    if (pageOf(n)) {
       var open = link(n.href, "打开实体页 · open the entity page ›");
       open.className = "open-entity";
       panel.appendChild(open);
+    } else if (n.href && n.served) {
+      panel.appendChild(el("p", "hint", links.note));
     }
     if (n.evidence && n.evidence.length) {
       panel.appendChild(el("h3", null, "证据 · evidence"));
       n.evidence.forEach(function (ev) {
         var q = quoteBlock(ev);
-        q.appendChild(link(ev.href, " 原文 ›"));
+        if (links.usable(ev.href, ev.served)) q.appendChild(link(ev.href, " 原文 ›"));
         panel.appendChild(q);
       });
     }
@@ -118,7 +152,7 @@
     li.appendChild(el("div", null, e.from_zh + " → " + e.pred_zh + " → " + e.to_zh));
     if (e.evidence && e.evidence.length) {
       var q = quoteBlock(e.evidence[0]);
-      q.appendChild(link(e.evidence[0].href, " 原文 ›"));
+      if (links.usable(e.evidence[0].href, e.evidence[0].served)) q.appendChild(link(e.evidence[0].href, " 原文 ›"));
       li.appendChild(q);
     } else if (e.dashes) {
       li.appendChild(el("div", "tip-note", "推理所得 · inferred"));
@@ -145,7 +179,7 @@
     else if (params.edges && params.edges.length) showEdge(params.edges[0]);
   });
   network.on("doubleClick", function (params) {
-    if (params.nodes && params.nodes.length && byId[params.nodes[0]] && byId[params.nodes[0]].href) {
+    if (params.nodes && params.nodes.length && pageOf(byId[params.nodes[0]])) {
       window.location.href = root + byId[params.nodes[0]].href;
     }
   });
