@@ -13,7 +13,6 @@ groups them more readably; Oxigraph's are sorted, so they too are the same bytes
 
 from __future__ import annotations
 
-from collections import defaultdict
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path

@@ -1,9 +1,12 @@
 """The build: ontology + sources + datasets → validated, reasoned graph → every output in build/.
 
-Steps: load (parse every file, resolve every evidence quote), validate (SHACL), reason (HermiT),
-export (TriG, N-Triples, Turtle, JSON-LD, RDF/XML, docs, views, VoID, report). Outputs are written
-to a temporary folder beside the output folder and moved into place only when every step
-succeeded: a failed build leaves the last good ``build/`` as it was.
+Steps: load (parse every file, resolve every evidence quote, put the named graphs into the engine),
+validate (SHACL), reason, export (TriG, N-Triples, Turtle, JSON-LD, RDF/XML, docs, views, VoID,
+report). The engine is Oxigraph (default) or rdflib (``store="memory"``); the checks are ``full``
+(pySHACL, HermiT over every fact) or ``scale`` (the shapes and OWL rules as SPARQL inside Oxigraph,
+HermiT over the ontology alone), ``auto`` choosing by size. Outputs are written to a temporary
+folder beside the output folder and moved into place only when every step succeeded: a failed
+build leaves the last good ``build/`` as it was.
 """
 
 from __future__ import annotations
@@ -16,9 +19,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef

@@ -262,6 +262,18 @@ def create_app(settings: ServerSettings) -> FastAPI:
                 on_demand["pages"] = OnDemandPages(run, views_dir)
             return on_demand["pages"]
 
+    def written_or_rendered(written: Path, render, *, missing: str) -> Response:
+        """The page the build wrote, else the same page rendered now (404 if the graph has no such thing)."""
+        if written.is_file():
+            return FileResponse(written, media_type="text/html; charset=utf-8")
+        try:
+            html = render()
+        except QueryTimeout as exc:
+            return problem(503, str(exc))
+        if html is None:
+            return problem(404, missing)
+        return HTMLResponse(html, headers={"Content-Security-Policy": VIEWS_POLICY})
+
     @app.get("/views/entity/{kind}/{name}")
     def entity_page(kind: str, name: str) -> Response:
         """An entity page: the file the build wrote, or the same page rendered now from the graph."""
@@ -270,16 +282,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
         slug = name[:-len(".html")] if name.endswith(".html") else ""
         if not (SAFE_SEGMENT.match(kind) and SAFE_SEGMENT.match(slug)):
             return problem(404, "no such page")
-        written = views_dir / "entity" / kind / name
-        if written.is_file():
-            return FileResponse(written, media_type="text/html; charset=utf-8")
-        try:
-            html = entity_pages().render(kind, slug)
-        except QueryTimeout as exc:
-            return problem(503, str(exc))
-        if html is None:
-            return problem(404, f"no entity {kind}/{slug} in the graph")
-        return HTMLResponse(html, headers={"Content-Security-Policy": VIEWS_POLICY})
+        return written_or_rendered(views_dir / "entity" / kind / name, lambda: entity_pages().render(kind, slug),
+                                   missing=f"no entity {kind}/{slug} in the graph")
 
     @app.get("/views/article/{name}")
     def article_page(name: str) -> Response:
@@ -289,16 +293,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
         stem = name[:-len(".html")] if name.endswith(".html") else ""
         if not SAFE_SEGMENT.match(stem):
             return problem(404, "no such page")
-        written = views_dir / "article" / name
-        if written.is_file():
-            return FileResponse(written, media_type="text/html; charset=utf-8")
-        try:
-            html = entity_pages().render_article(stem, views_dir)
-        except QueryTimeout as exc:
-            return problem(503, str(exc))
-        if html is None:
-            return problem(404, f"no article {stem}")
-        return HTMLResponse(html, headers={"Content-Security-Policy": VIEWS_POLICY})
+        return written_or_rendered(views_dir / "article" / name, lambda: entity_pages().render_article(stem, views_dir),
+                                   missing=f"no article {stem}")
 
     for prefix, folder in (("/views", "views"), ("/docs", "docs")):
         directory = settings.build_dir / folder

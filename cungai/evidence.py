@@ -29,7 +29,7 @@ from rdflib.term import Node
 from .errors import DataError
 from .namespaces import CG, ID, OA, RDF, RDFS, SKOS, XSD, digest
 from .sources import SourceText
-from .terms import RdflibTerms, nt, nt_string, to_rdflib
+from .terms import RdflibTerms, nt, nt_string
 
 CURATION_PROPERTIES = (CG.quote, CG.before, CG.after)
 _CURATION = frozenset(map(str, CURATION_PROPERTIES))
