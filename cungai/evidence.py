@@ -364,16 +364,6 @@ def _cached(function):
     return cached
 
 
-def source_graph(source: SourceText, path: Path) -> tuple[Graph, EvidenceReport]:
-    """A source's whole graph (facts and evidence together) and what its evidence covers."""
-    resolved = resolve_source(source, path)
-    graph = Graph()
-    for triple in resolved.facts:
-        graph.add(triple)
-    graph.parse(data=resolved.evidence, format="nt")
-    return graph, resolved.report
-
-
 def _cover(report: EvidenceReport, text: str, spans: set[Span]) -> None:
     covered = bytearray(len(text))
     for span in spans:
