@@ -67,6 +67,22 @@ def _outside_vocabulary(classes: frozenset) -> bool:
     return not any(c in classes for c in VOCABULARY_CLASSES)
 
 
+def network_nodes(entities: dict, model: KnowledgeModel) -> nx.MultiDiGraph:
+    """A network with one node per entity that belongs in it (``in_network``), with the node
+    attributes every network of the project carries; ``model`` names the classes and public IRIs."""
+    network = nx.MultiDiGraph()
+    for iri in sorted(entities, key=str):
+        entity = entities[iri]
+        if not in_network(entity):
+            continue
+        main = entity.main_class
+        network.add_node(str(iri), label=entity.label("zh"), label_zh=entity.labels.get("zh", ""),
+                         label_en=entity.labels.get("en", ""),
+                         **{"class": model.term(main).curie if main is not None else ""},
+                         iri=model.public_iri(iri))
+    return network
+
+
 def entity_network(model: KnowledgeModel) -> nx.MultiDiGraph:
     """Entities as nodes, asserted entity-to-entity facts as edges (keyed by property CURIE).
 
@@ -74,20 +90,7 @@ def entity_network(model: KnowledgeModel) -> nx.MultiDiGraph:
     most specific class), ``iri``. Edge attributes: ``predicate`` (IRI), ``label`` (zh), ``origin``,
     ``quote`` (the first evidence quote, empty for background facts).
     """
-    network = nx.MultiDiGraph()
-    for iri in sorted(model.entities, key=str):
-        entity = model.entities[iri]
-        if not in_network(entity):
-            continue
-        main = entity.main_class
-        network.add_node(
-            str(iri),
-            label=entity.label("zh"),
-            label_zh=entity.labels.get("zh", ""),
-            label_en=entity.labels.get("en", ""),
-            **{"class": model.term(main).curie if main is not None else ""},
-            iri=model.public_iri(iri),
-        )
+    network = network_nodes(model.entities, model)
     for fact in model.facts:
         if fact.inferred or fact.origin == "vocabulary":
             continue

@@ -38,7 +38,9 @@ import networkx as nx
 from rdflib import URIRef
 from rdflib.term import Node
 
-from .analysis import Centrality, annotate, central_actors, in_network, layout, measure, write_gexf, write_graphml
+from .analysis import (
+    Centrality, annotate, central_actors, in_network, layout, measure, network_nodes, write_gexf, write_graphml,
+)
 from .namespaces import BASE, CG
 from .pagemodels import (
     ArticleFact, article_from_lines, article_href, category_of, entity_href, entity_summary, node_styles,
@@ -236,16 +238,7 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
 def network_of(catalogue: Catalogue, quotes: Mapping[tuple, str] | None = None) -> nx.MultiDiGraph:
     """The entity network (``analysis.entity_network`` from the catalogue): nodes, edges keyed by CURIE."""
     model = catalogue.shell
-    network = nx.MultiDiGraph()
-    for iri in sorted(catalogue.entities, key=str):
-        entity = catalogue.entities[iri]
-        if not in_network(entity):
-            continue
-        main = entity.main_class
-        network.add_node(str(iri), label=entity.label("zh"), label_zh=entity.labels.get("zh", ""),
-                         label_en=entity.labels.get("en", ""),
-                         **{"class": model.term(main).curie if main is not None else ""},
-                         iri=model.public_iri(iri))
+    network = network_nodes(catalogue.entities, model)
     for s, p, o, role in catalogue.network_links():
         term = model.term(p)
         network.add_edge(str(s), str(o), key=term.curie, predicate=str(p), label=term.label("zh"),
