@@ -3,8 +3,8 @@
     python benchmarks/bench.py                          # 10k and 100k triples, medians of 3 runs
     python benchmarks/bench.py --sizes 1M --runs 3 --build-runs 3 --slow-runs 1 --build-timeout 600
 
-For every size the script writes a synthetic project with ``cungai.synth`` (seed 0) and builds it
-with the project's own build (``cungai.build``) on both stores, side by side: ``--store
+For every size the script writes a synthetic project with ``cungai.synth.generate`` (seed 0) and builds it
+with the project's own build (``cungai.build.pipeline``) on both stores, side by side: ``--store
 oxigraph`` (the default) and ``--store memory`` (rdflib, which checks in ``full`` mode only:
 pySHACL and HermiT over every fact). The times are the build's own (``report["timings"]``: load,
 validate, reason, export and their parts ``load.read``, ``export.views``…), with the checks mode
@@ -13,7 +13,7 @@ and on Oxigraph (pyoxigraph):
 
 - load: rdflib ``Graph.parse`` (N-Triples) and the project's rdflib engine (``stores.MemoryEngine``,
   TriG); pyoxigraph ``Store().load`` and ``bulk_load``, and the project's ``stores.OxigraphEngine``;
-- export: the rdflib build's writers (``cungai.export``; ``kg.nt`` from ``assemble.dumps_of``) on
+- export: the rdflib build's writers (``cungai.build.export``; ``kg.nt`` from ``assemble.dumps_of``) on
   graphs parsed by rdflib; the Oxigraph build's (``assemble.dumps_of``, the sort, then each format
   one after the other as ``assemble.write_store_dumps`` writes it, then that function whole, its
   serialisers in parallel, as the build runs it); and pyoxigraph's own ``Store.dump`` (unsorted);
@@ -104,7 +104,7 @@ def worker_build(args: dict, out: str) -> None:
     """
     from contextlib import contextmanager
 
-    import cungai.build as build_module
+    import cungai.build.pipeline as build_module
 
     result: dict[str, Any] = {"store": args["store"], "checks_requested": args["checks"], "origin_epoch": time.time(),
                               "steps_started": {}, "parts_done": {}, "finished": False}
@@ -143,7 +143,7 @@ def worker_load(args: dict, out: str) -> None:
         _quiet()
         from rdflib import Graph
 
-        from cungai.stores import MemoryEngine
+        from cungai.query.stores import MemoryEngine
 
         started = time.perf_counter()
         if method == "parse":
@@ -156,7 +156,7 @@ def worker_load(args: dict, out: str) -> None:
     else:
         import pyoxigraph as ox
 
-        from cungai.stores import OxigraphEngine
+        from cungai.query.stores import OxigraphEngine
 
         fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TRIG
         started = time.perf_counter()
@@ -209,7 +209,7 @@ def worker_export(args: dict, out: str) -> None:
         from rdflib import Dataset
 
         from cungai import export
-        from cungai.assemble import dumps_of, store_of
+        from cungai.build.assemble import dumps_of, store_of
 
         started = time.perf_counter()
         dataset = Dataset()
@@ -223,7 +223,7 @@ def worker_export(args: dict, out: str) -> None:
     elif engine == "project oxigraph":
         import pyoxigraph as ox
 
-        from cungai.assemble import dumps_of, serialize_file
+        from cungai.build.assemble import dumps_of, serialize_file
 
         started = time.perf_counter()
         store = ox.Store()
@@ -249,7 +249,7 @@ def worker_export(args: dict, out: str) -> None:
     else:
         import pyoxigraph as ox
 
-        from cungai.namespaces import PREFIXES
+        from cungai.rdf.namespaces import PREFIXES
 
         started = time.perf_counter()
         dataset, union = ox.Store(), ox.Store()
@@ -273,7 +273,7 @@ def worker_export(args: dict, out: str) -> None:
         written.append(path)
         _emit(out, result)
     if engine == "project oxigraph":  # the function the build calls, timed whole: it must write the same files
-        from cungai.assemble import write_store_dumps
+        from cungai.build.assemble import write_store_dumps
 
         whole = target / "write_store_dumps"
         whole.mkdir(exist_ok=True)
@@ -293,8 +293,8 @@ def worker_export(args: dict, out: str) -> None:
 def worker_queries(args: dict, out: str) -> None:
     """Open the project's engine on ``kg.trig`` once, then run every query ``runs`` times."""
     _quiet()
-    from cungai.query import library
-    from cungai.stores import MemoryEngine, OxigraphEngine, trig_path
+    from cungai.query.library import library
+    from cungai.query.stores import MemoryEngine, OxigraphEngine, trig_path
 
     result: dict[str, Any] = {"queries": {}}
     started = time.perf_counter()
@@ -305,7 +305,7 @@ def worker_queries(args: dict, out: str) -> None:
     cases = [(name, name, {}) for name in stored]
     cases += [(f"{name} @{value}", name, {param: value}) for name, param, value in args.get("variants", [])]
     cases = [case for case in cases if case[0] not in set(args.get("skip", ()))]
-    from cungai.sparql import with_values
+    from cungai.rdf.sparql import with_values
 
     def raw(text: str, bindings: dict) -> None:  # the engine alone: no check_local, no conversion to rdflib terms
         if args["engine"] == "rdflib":
@@ -507,7 +507,7 @@ def synthetic_variants(build_dir: Path) -> list[tuple[str, str, str]]:
     """Two parametrised queries bound to a synthetic park and person (the defaults name the article's)."""
     import pyoxigraph as ox
 
-    from cungai.namespaces import PREFIXES
+    from cungai.rdf.namespaces import PREFIXES
 
     store = ox.Store()
     store.load(path=str(build_dir / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
@@ -703,7 +703,7 @@ def parse_size(text: str) -> int:
 def bench_size(triples: int, *, runs: int, slow_runs: int, build_runs: int | None, checks: str, build_timeout: float,
                timeout: float, query_timeout: float, work: Path) -> dict:
     """Every measurement at one size: both builds, then load, export and queries on the Oxigraph build's files."""
-    from cungai.synth import synthesize
+    from cungai.synth.generate import synthesize
 
     slow = triples > SLOW_ABOVE
     folder = work / f"s{triples}"
@@ -761,7 +761,7 @@ def build_table(sizes: dict) -> list[str]:
     builds = {k: sizes[k].get("build", {}) for k in keys}
     header = "| | " + " | ".join(f"{int(k):,}: {STORE_LABELS[s]}" for k in keys for s in STORES) + " |"
     rule = "|---" * (2 * len(keys) + 1) + "|"
-    lines = ["**The project's build** (`cungai.build`, `--store oxigraph` and `--store memory` (rdflib); seconds, "
+    lines = ["**The project's build** (`cungai.build.pipeline`, `--store oxigraph` and `--store memory` (rdflib); seconds, "
              "the build's own timings, medians; peak = Python + largest child; · a part of the step above):", "",
              header, rule]
 

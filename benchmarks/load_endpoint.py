@@ -53,8 +53,8 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from cungai.query import library  # noqa: E402  (after the path, so the checkout's package is used)
-from cungai.stores import OxigraphEngine  # noqa: E402
+from cungai.query.library import library  # noqa: E402  (after the path, so the checkout's package is used)
+from cungai.query.stores import OxigraphEngine  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
 WEIGHTS = {"bad": 0.06, "service": 0.05, "remote-from": 0.03, "update": 0.03, "too-large": 0.03}  # the rest: library

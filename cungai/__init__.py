@@ -2,7 +2,7 @@
 
 The package turns the hand-written ontology, the curated facts of each source and the district
 datasets into a validated, reasoned graph with every fact tied to the exact span of text it came
-from. ``cungai.build.build()`` is the one call behind ``cungai build`` and ``python build_graph.py``.
+from. ``cungai.build.pipeline.build()`` is the one call behind ``cungai build`` and ``python build_graph.py``.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -59,8 +59,8 @@ def build(root: Path | None, out_dir: Path | None, base: str | None, store: str,
       cungai build --out /tmp/kg
       cungai build --root /tmp/district --store oxigraph --checks scale
     """
-    from .build import build as run_build
-    from .namespaces import BASE
+    from .build.pipeline import build as run_build
+    from .rdf.namespaces import BASE
 
     with console.status("building…") as status:
         result = run_build(root=root, out_dir=out_dir, base=base or BASE, store=store, checks=checks,
@@ -105,7 +105,7 @@ def slug(text: str) -> None:
     Example:
       cungai slug 北海工业区      # beihai-gong-ye-qu
     """
-    from .slugs import slugify
+    from .project.slugs import slugify
 
     click.echo(slugify(text))
 
@@ -131,7 +131,7 @@ def _engine_options(command):
 
 
 def _print_result(result, fmt: str, *, title: str | None = None) -> None:
-    from .results import render, to_table
+    from .query.results import render, to_table
 
     if fmt == "table" and not result.is_graph:
         if result.form == "ASK":
@@ -175,7 +175,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
       cungai query officials --endpoint http://127.0.0.1:7878/query
     """
     from .errors import UsageError
-    from .query import get_query, library, run_query
+    from .query.library import get_query, library, run_query
 
     if list_queries:
         _print_library(library())
@@ -216,7 +216,7 @@ def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_
       cungai sparql my-question.rq --store oxigraph --format csv
       echo 'ASK { ?s a cg:Official }' | cungai sparql -
     """
-    from .query import read_query_argument, run_sparql
+    from .query.library import read_query_argument, run_sparql
 
     text = read_query_argument(file_or_text)
     result = run_sparql(text, store=store, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
@@ -248,7 +248,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes
     from .paths import project_paths
 
     try:
-        from .endpoint import ServerSettings, serve as run_server
+        from .serve.endpoint import ServerSettings, serve as run_server
     except ImportError:
         raise EnvironmentProblem("`cungai serve` needs FastAPI and uvicorn: pip install -e '.[server]'") from None
 
@@ -277,7 +277,7 @@ def publish(store_url: str, user: str | None, password: str | None, auth: str, b
       cungai publish --store http://127.0.0.1:7878/store
       cungai publish --store http://localhost:8890/sparql-graph-crud-auth --user dba --auth digest
     """
-    from .publish import publish as run_publish
+    from .query.publish import publish as run_publish
 
     report = run_publish(store_url, build_dir=build_dir, user=user, password=password, auth=auth)
     table = Table(title=f"published to {report.store}")
@@ -311,7 +311,7 @@ def link(table: Path, name: str, label_column: str, id_column: str | None, type_
     Example:
       cungai link parks.csv --name lunjiao-parks --label-column 名称 --id-column 编号 --type cg:Place
     """
-    from .link import link_table
+    from .link.tables import link_table
 
     result = link_table(table, name=name, label_column=label_column, id_column=id_column, type_=type_,
                         root=root, out_dir=out_dir)
@@ -341,7 +341,7 @@ def ids(update: bool, root: Path | None) -> None:
       cungai ids --update   # register the new ones
     """
     from .errors import DataError
-    from .iris import check_ids, update_ids
+    from .link.iris import check_ids, update_ids
 
     path, diff = update_ids(root) if update else check_ids(root)
     if update:
@@ -365,7 +365,7 @@ def adcodes(check: bool, root: Path | None) -> None:
     Example:
       cungai adcodes --check
     """
-    from .adcodes import generated_files, write_generated
+    from .link.adcodes import generated_files, write_generated
     from .errors import DataError
 
     if check:
@@ -392,7 +392,7 @@ def synth(triples: int, out_dir: Path, seed: int) -> None:
       cungai synth --triples 100000 --out /tmp/district-100k --seed 1
       cungai build --root /tmp/district-100k
     """
-    from .synth import synthesize
+    from .synth.generate import synthesize
 
     summary = synthesize(out_dir, triples=triples, seed=seed)
     click.echo(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cungai.build import BuildResult, build
+from cungai.build.pipeline import BuildResult, build
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

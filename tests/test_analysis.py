@@ -8,13 +8,13 @@ import time
 import networkx as nx
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
-from cungai.analysis import (
+from cungai.views.analysis import (
     BETWEENNESS_MIN_SAMPLES, LOUVAIN_EDGES, betweenness_samples, central_actors, communities_of, entity_network, layout,
     measure, pagerank_of, write_gexf, write_graphml,
 )
-from cungai.build import build
-from cungai.sources import load_sources
-from cungai.viewmodel import ACTOR_CLASSES, build_model
+from cungai.build.pipeline import build
+from cungai.project.sources import load_sources
+from cungai.views.viewmodel import ACTOR_CLASSES, build_model
 
 ZHANG_SAN = "https://w3id.org/cungai/id/person/zhang-san"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cungai.query import library
+from cungai.query.library import library
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks" / "bench.py"

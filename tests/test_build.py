@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from cungai.build import OUTPUTS, build
+from cungai.build.pipeline import OUTPUTS, build
 from cungai.errors import DataError
-from cungai.namespaces import CG, INFERRED_GRAPH, OA, ORG, RDF, source_graph
+from cungai.rdf.namespaces import CG, INFERRED_GRAPH, OA, ORG, RDF, source_graph
 
 TRIG = "graph/mini-2020-01-01.trig"
 

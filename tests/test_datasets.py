@@ -9,14 +9,14 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from cungai.adcodes import (
+from cungai.link.adcodes import (
     DATA_FILE, DATASET, LINKS_FILE, package_file, read_divisions, render_divisions, render_links,
 )
-from cungai.build import load_project
+from cungai.project.reader import load_project
 from cungai.errors import DataError
-from cungai.namespaces import CG, SCHEMA, VOID, dataset_graph
+from cungai.rdf.namespaces import CG, SCHEMA, VOID, dataset_graph
 from cungai.paths import project_paths
-from cungai.validate import validate
+from cungai.checks.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 PATHS = project_paths(REPO)
@@ -143,7 +143,7 @@ def test_incomplete_description_fails_naming_the_file(with_dataset):
 
 
 def test_shapes_apply_to_dataset_entities(with_dataset):
-    from cungai.build import build
+    from cungai.build.pipeline import build
 
     mapping = _mapping(with_dataset)
     text = mapping.read_text(encoding="utf-8")

@@ -31,10 +31,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from cungai.endpoint import ServerSettings, create_app
-from cungai.query import library, run_query
-from cungai.results import rows_of
-from cungai.stores import OxigraphEngine
+from cungai.serve.endpoint import ServerSettings, create_app
+from cungai.query.library import library, run_query
+from cungai.query.results import rows_of
+from cungai.query.stores import OxigraphEngine
 
 REPO = Path(__file__).resolve().parent.parent
 CG = "PREFIX cg: <https://w3id.org/cungai/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
@@ -306,8 +306,8 @@ def capped_build(built, tmp_path_factory) -> Path:
     """The real build with views that write only ten entity pages: ``cungai serve`` renders the others."""
     import pyoxigraph
 
-    from cungai.sources import load_sources
-    from cungai.views import write_views_from_store
+    from cungai.project.sources import load_sources
+    from cungai.views.pages import write_views_from_store
 
     out = tmp_path_factory.mktemp("capped-build")
     shutil.copy(built.out_dir / "kg.trig", out / "kg.trig")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-from cungai.build import build, choose_checks
+from cungai.build.pipeline import build, choose_checks
 from cungai.cli import main
 from cungai.errors import UsageError
 

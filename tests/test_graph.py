@@ -8,11 +8,11 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from cungai.evidence import SENTENCE
-from cungai.namespaces import CG, OA, SOURCES_GRAPH
+from cungai.project.evidence import SENTENCE
+from cungai.rdf.namespaces import CG, OA, SOURCES_GRAPH
 from cungai.paths import project_paths
-from cungai.reason import open_ontology_file
-from cungai.sources import load_sources
+from cungai.checks.reason import open_ontology_file
+from cungai.project.sources import load_sources
 
 PATHS = project_paths()
 

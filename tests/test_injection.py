@@ -31,9 +31,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from cungai.cli import main
 from cungai.errors import UsageError
-from cungai.query import PARAM_TYPES, Parameter, get_query
-from cungai.sparql import QueryRefused, inspect, with_values
-from cungai.terms import to_rdflib
+from cungai.query.library import PARAM_TYPES, Parameter, get_query
+from cungai.rdf.sparql import QueryRefused, inspect, with_values
+from cungai.rdf.terms import to_rdflib
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"

@@ -13,9 +13,9 @@ from rdflib.namespace import SKOS
 
 from cungai.cli import main
 from cungai.errors import DataError, UsageError
-from cungai.link import link_table, read_table
-from cungai.names import division_name_en, normalise, pinyin_key
-from cungai.namespaces import dataset_graph
+from cungai.link.tables import link_table, read_table
+from cungai.project.names import division_name_en, normalise, pinyin_key
+from cungai.rdf.namespaces import dataset_graph
 
 TABLE = Path(__file__).resolve().parent / "data" / "link" / "parks.csv"
 ID = "https://w3id.org/cungai/id/"

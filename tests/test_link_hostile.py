@@ -18,8 +18,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from cungai.cli import main
 from cungai.errors import DataError
-from cungai.link import link_table, read_table
-from cungai.namespaces import BACKGROUND_GRAPH, ID, RDFS, dataset_graph
+from cungai.link.tables import link_table, read_table
+from cungai.rdf.namespaces import BACKGROUND_GRAPH, ID, RDFS, dataset_graph
 
 BEIHAI = ID["park/beihai-gongyequ"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")

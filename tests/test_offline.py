@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from cungai.build import build
+from cungai.build.pipeline import build
 from cungai.offline import NetworkRefused, offline
 
 
@@ -169,11 +169,11 @@ def test_texts_the_two_parsers_read_differently_are_refused(built, closing_liste
 @pytest.mark.parametrize("kind", sorted(DESYNC))
 def test_a_second_look_finds_service_where_rdflib_does_not(built, closing_listener, monkeypatch, kind):
     """Were rdflib and Oxigraph to disagree on another construct, the lexical look would still refuse."""
-    import cungai.sparql
-    from cungai.sparql import QueryRefused, inspect
-    from cungai.stores import OxigraphEngine
+    import cungai.rdf.sparql
+    from cungai.rdf.sparql import QueryRefused, inspect
+    from cungai.query.stores import OxigraphEngine
 
-    monkeypatch.setattr(cungai.sparql, "refuse_ambiguous", lambda text: None)
+    monkeypatch.setattr(cungai.rdf.sparql, "refuse_ambiguous", lambda text: None)
     inspect.cache_clear()
     query = DESYNC[kind].format(port=closing_listener.port)
     try:

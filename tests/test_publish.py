@@ -21,10 +21,10 @@ from conftest import IN_CI
 
 from cungai.cli import main
 from cungai.errors import EnvironmentProblem, UsageError
-from cungai.publish import publish, query_endpoint
-from cungai.query import library, run_query
-from cungai.results import rows_of
-from cungai.stores import OxigraphEngine
+from cungai.query.publish import publish, query_endpoint
+from cungai.query.library import library, run_query
+from cungai.query.results import rows_of
+from cungai.query.stores import OxigraphEngine
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,12 +8,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from cungai.build import BuildResult, build
+from cungai.build.pipeline import BuildResult, build
 from cungai.errors import DataError, UsageError
-from cungai.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from cungai.reason import reason
-from cungai.rules import apply_rules
-from cungai.synth import synthesize
+from cungai.rdf.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from cungai.checks.reason import reason
+from cungai.checks.rules import apply_rules
+from cungai.synth.generate import synthesize
 
 EVIDENCE_PREFIXES = tuple(f"{BASE}id/{kind}/" for kind in ("statement", "annotation", "span"))
 TEST_GRAPH = ox.NamedNode(f"{BASE}graph/test-mutation")

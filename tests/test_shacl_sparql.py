@@ -1,4 +1,4 @@
-"""The shapes compiled to SPARQL (``cungai.shacl_sparql``) report exactly what pySHACL reports.
+"""The shapes compiled to SPARQL (``cungai.checks.shacl_sparql``) report exactly what pySHACL reports.
 
 Real data and real pySHACL: the article build, a synthetic district of 10k triples, the two together
 broken on purpose (every supported constraint at least once), extra shapes for the components the
@@ -18,13 +18,13 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from cungai.build import BuildResult, build
+from cungai.build.pipeline import BuildResult, build
 from cungai.errors import DataError
-from cungai.namespaces import BASE, CG, GRAPH, OA, ORG, SCHEMA, bind_prefixes
-from cungai.shacl_sparql import compile_shapes, validate_store
-from cungai.synth import synthesize
-from cungai.terms import OxigraphTerms
-from cungai.validate import Violation, validate
+from cungai.rdf.namespaces import BASE, CG, GRAPH, OA, ORG, SCHEMA, bind_prefixes
+from cungai.checks.shacl_sparql import compile_shapes, validate_store
+from cungai.synth.generate import synthesize
+from cungai.rdf.terms import OxigraphTerms
+from cungai.checks.validate import Violation, validate
 
 REPO = Path(__file__).resolve().parent.parent
 Triple = tuple[Node, Node, Node]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cungai.build import build
+from cungai.build.pipeline import build
 from cungai.cli import main
-from cungai.evidence import locate, read_blocks
-from cungai.sources import load_sources
-from cungai.synth import MARKER, synthesize
+from cungai.project.evidence import locate, read_blocks
+from cungai.project.sources import load_sources
+from cungai.synth.generate import MARKER, synthesize
 
 SMALL = 5_000
 

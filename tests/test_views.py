@@ -28,16 +28,16 @@ from conftest import DATA, IN_CI, REPO, copy_project
 import pyoxigraph
 from rdflib import Dataset, URIRef
 
-from cungai.analysis import entity_network, measure
-from cungai.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_page, open_page, require_browser
-from cungai.build import build
+from cungai.views.analysis import entity_network, measure
+from cungai.views.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_page, open_page, require_browser
+from cungai.build.pipeline import build
 from cungai.errors import EnvironmentProblem
-from cungai.pagemodels import entity_href
-from cungai.sources import load_sources
-from cungai.storemodel import model_from_store
-from cungai.synth import synthesize
-from cungai.viewmodel import build_model
-from cungai.views import GRAPH_VIEWS, LARGE_GRAPH, graph_views, write_views_from_store
+from cungai.views.pagemodels import entity_href
+from cungai.project.sources import load_sources
+from cungai.views.storemodel import model_from_store
+from cungai.synth.generate import synthesize
+from cungai.views.viewmodel import build_model
+from cungai.views.pages import GRAPH_VIEWS, LARGE_GRAPH, graph_views, write_views_from_store
 
 LU_DEQUAN = "https://w3id.org/cungai/id/person/lu-dequan"
 HOSTILE = "<img src=x onerror=window.__pwned=1;alert(1)>"
@@ -418,7 +418,7 @@ def test_hostile_labels_show_as_text(hostile, tab):
 
 def test_screenshot_for_the_readme_exists():
     shot = REPO / "docs" / "screenshot-parks.png"
-    assert shot.is_file() and shot.stat().st_size > 10_000, "docs/screenshot-parks.png (python -m cungai.browser build)"
+    assert shot.is_file() and shot.stat().st_size > 10_000, "docs/screenshot-parks.png (python -m cungai.views.browser build)"
 
 
 

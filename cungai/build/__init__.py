@@ -1,0 +1,1 @@
+"""The build: a project read, checked and reasoned in Oxigraph, then every output written atomically into build/."""

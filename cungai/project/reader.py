@@ -1,0 +1,138 @@
+"""Reading a project: ontology, shapes, sources, facts with their evidence, links and datasets.
+
+``read_project`` parses every input and resolves every evidence quote into plain triples, before any
+engine holds them; ``load_project`` gives the same project as rdflib graphs, as the tools other than
+the build (linking, the IRI registry, division codes) use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from ..errors import DataError
+from ..paths import ProjectPaths
+from ..rdf.graphs import canonical, union_of
+from ..rdf.load import parse_rdf_file
+from ..rdf.namespaces import BACKGROUND_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, bind_prefixes, source_graph
+from ..rdf.terms import ntriples_text
+from .evidence import EvidenceReport, ResolvedSource, check_offsets, resolve_source, selector_rows
+from .sources import SourceText, load_sources
+
+
+@dataclass
+class ProjectData:
+    """Everything the build read, as plain triples: before any engine holds it.
+
+    ``graphs`` are the small named graphs (ontology, source metadata, background, links, datasets),
+    ``resolved`` each source's facts and generated evidence, by the name of the source's graph.
+    """
+
+    ontology: Graph
+    shapes: Graph
+    sources: list[SourceText]
+    graphs: dict[URIRef, Graph]
+    resolved: dict[URIRef, ResolvedSource]
+
+    @property
+    def evidence(self) -> dict[str, EvidenceReport]:
+        return {r.report.source_id: r.report for r in self.resolved.values()}
+
+    def named_graphs(self) -> dict[URIRef, Graph | str]:
+        """Every named graph of the dataset as an rdflib graph, or N-Triples text for a source's
+        graph: its facts and their evidence."""
+        named: dict[URIRef, Graph | str] = dict(self.graphs)
+        for name, resolved in self.resolved.items():
+            named[name] = ntriples_text(resolved.facts) + resolved.evidence
+        return named
+
+    def facts(self) -> Graph:
+        """What the reasoner reads besides the ontology: every fact, no evidence."""
+        graph = Graph()
+        for name, small in self.graphs.items():
+            if name != ONTOLOGY_GRAPH:
+                graph += small
+        for resolved in self.resolved.values():
+            for triple in resolved.facts:
+                graph.add(triple)
+        return graph
+
+    def size(self) -> int:
+        """Triples over all named graphs (counted once per graph: an upper bound of the union)."""
+        return sum(len(g) for g in self.graphs.values()) + sum(
+            len(r.facts) + r.evidence_triples for r in self.resolved.values())
+
+
+@dataclass
+class LoadedProject:
+    """A project loaded into rdflib graphs (the ``memory`` engine), as tools other than the build use it."""
+
+    ontology: Graph
+    shapes: Graph
+    sources: list[SourceText]
+    graphs: dict[URIRef, Graph]
+    facts: Graph
+    evidence: dict[str, EvidenceReport]
+
+
+def _parse_all(paths: list[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph += parse_rdf_file(path)
+    return graph
+
+
+def read_project(paths: ProjectPaths) -> ProjectData:
+    """Parse every input and resolve every evidence quote; a DataError at the first problem."""
+    ontology = canonical(_parse_all([paths.ontology, paths.vocabularies]))
+    shapes = parse_rdf_file(paths.shapes)
+    sources = load_sources(paths.sources_dir)
+    if not sources:
+        raise DataError(f"{paths.sources_dir}: no source texts (*.txt) found")
+    graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: ontology}
+    resolved: dict[URIRef, ResolvedSource] = {}
+    metadata = Graph()
+    for source in sources:
+        metadata += source.metadata
+        facts_path = paths.source_facts(source.source_id)
+        if not facts_path.exists():
+            raise DataError(f"{source.path}: no facts file {facts_path.name} in {facts_path.parent}")
+        resolved[source_graph(source.source_id)] = resolve_source(source, facts_path)
+    graphs[SOURCES_GRAPH] = canonical(metadata)
+    if paths.background.exists():
+        graphs[BACKGROUND_GRAPH] = canonical(parse_rdf_file(paths.background))
+    links = sorted(paths.links_dir.glob("*.ttl")) if paths.links_dir.exists() else []
+    if links:
+        graphs[LINKS_GRAPH] = canonical(_parse_all(links))
+    from .datasets import load_datasets  # morph-kgc (pandas, DuckDB) loads only when this step runs
+
+    for name, dataset in load_datasets(paths.datasets_dir, ontology=ontology).items():
+        graphs[name] = canonical(dataset)
+    return ProjectData(ontology, shapes, sources, graphs, resolved)
+
+
+def memory_graphs(project: ProjectData) -> dict[URIRef, Graph]:
+    """The project's named graphs as rdflib graphs."""
+    graphs: dict[URIRef, Graph] = {}
+    for name, content in project.named_graphs().items():
+        if isinstance(content, Graph):
+            graphs[name] = content
+        else:
+            graphs[name] = bind_prefixes(Graph()).parse(data=content, format="nt")
+    return graphs
+
+
+def load_project(paths: ProjectPaths) -> LoadedProject:
+    """The project in rdflib graphs, its evidence checked against the texts."""
+    project = read_project(paths)
+    graphs = memory_graphs(project)
+    check_source_offsets(selector_rows(union_of(graphs)), project.sources)
+    return LoadedProject(project.ontology, project.shapes, project.sources, graphs, project.facts(), project.evidence)
+
+
+def check_source_offsets(rows, sources: list[SourceText]) -> None:
+    problems = check_offsets(rows, {s.iri: s.text for s in sources})
+    if problems:
+        raise DataError("evidence offsets do not match the texts:\n" + "\n".join(f"  - {p}" for p in problems))

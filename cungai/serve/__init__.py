@@ -1,0 +1,1 @@
+"""The read-only SPARQL endpoint: the app, its worker processes, the query page."""

@@ -1,0 +1,1 @@
+"""Synthetic projects of any size for tests and benchmarks: facts, vocabulary, estimates."""
