@@ -1,21 +1,18 @@
-"""Build and query benchmark: rdflib against Oxigraph on synthetic district graphs (issue 6).
+"""Build and query benchmark: the build, and rdflib against Oxigraph, on synthetic district graphs (issue 6).
 
     python benchmarks/bench.py                          # 10k and 100k triples, medians of 3 runs
     python benchmarks/bench.py --sizes 1M --runs 3 --build-runs 3 --slow-runs 1 --build-timeout 600
 
 For every size the script writes a synthetic project with ``cungai.synth.generate`` (seed 0) and builds it
-with the project's own build (``cungai.build.pipeline``) on both stores, side by side: ``--store
-oxigraph`` (the default) and ``--store memory`` (rdflib, which checks in ``full`` mode only:
-pySHACL and HermiT over every fact). The times are the build's own (``report["timings"]``: load,
-validate, reason, export and their parts ``load.read``, ``export.views``…), with the checks mode
-of every build. Then, on the Oxigraph build's ``kg.trig`` and ``kg.nt``, side by side on rdflib
-and on Oxigraph (pyoxigraph):
+with the project's own build (``cungai.build.pipeline``, which holds the graph in Oxigraph). The
+times are the build's own (``report["timings"]``: load, validate, reason, export and their parts
+``load.read``, ``export.views``…), with the checks mode of every build. Then, on the build's
+``kg.trig`` and ``kg.nt``, side by side on rdflib and on Oxigraph (pyoxigraph):
 
 - load: rdflib ``Graph.parse`` (N-Triples) and the project's rdflib engine (``stores.MemoryEngine``,
   TriG); pyoxigraph ``Store().load`` and ``bulk_load``, and the project's ``stores.OxigraphEngine``;
-- export: the rdflib build's writers (``cungai.build.export``; ``kg.nt`` from ``assemble.dumps_of``) on
-  graphs parsed by rdflib; the Oxigraph build's (``assemble.dumps_of``, the sort, then each format
-  one after the other as ``assemble.write_store_dumps`` writes it, then that function whole, its
+- export: rdflib's own writers on graphs parsed by rdflib; the build's (``dumps.dumps_of``, the sort,
+  then each format one after the other as ``dumps.write_store_dumps`` writes it, then that function whole, its
   serialisers in parallel, as the build runs it); and pyoxigraph's own ``Store.dump`` (unsorted);
 - queries: every query of ``queries/*.rq`` at its default parameters (and two parametrised ones
   bound to a synthetic park and person), on ``stores.MemoryEngine`` and ``stores.OxigraphEngine``,
@@ -24,13 +21,13 @@ and on Oxigraph (pyoxigraph):
 Every measurement runs in its own subprocess; its peak memory is the child's ``ru_maxrss`` as
 ``os.wait4`` reports it (for the build, the larger of that and the Python process plus its largest
 child: HermiT's Java, the serialisers of ``write_store_dumps``; the worker reports both). Times are
-medians of ``--runs`` runs; above 200k triples the rdflib build and rdflib's load/export/queries
-run ``--slow-runs`` times, the Oxigraph build ``--build-runs`` times (default ``--slow-runs``). A
+medians of ``--runs`` runs; above 200k triples rdflib's load/export/queries
+run ``--slow-runs`` times, the build ``--build-runs`` times (default ``--slow-runs``). A
 build that passes ``--build-timeout`` is stopped; the steps and parts it finished are kept, with
 the step it was in and for how long. The views are timed by the build (``export.views``).
 
-Targets (``targets``): the Oxigraph build's whole process within 60 s and 4 GB; every query under
-1 s on Oxigraph and the library 10 times faster than on rdflib; the Oxigraph build's load step
+Targets (``targets``): the build's whole process within 60 s and 4 GB; every query under
+1 s on Oxigraph and the library 10 times faster than on rdflib; the build's load step
 and export within 2 times of pyoxigraph's own ``Store.load``/``bulk_load`` and ``Store.dump``.
 
 Results go to ``build/bench.json`` (with the machine, the library versions and the load average)
@@ -68,8 +65,8 @@ LOADS = (  # (key, engine, file, method)
     ("oxigraph trig OxigraphEngine", "oxigraph", "kg.trig", "engine"),
 )
 BUILD_STEPS = ("load", "validate", "reason", "export")  # the build's steps; its parts are "load.read"…
-STORES = ("oxigraph", "memory")  # the build's stores, the default first
-STORE_LABELS = {"oxigraph": "Oxigraph", "memory": "rdflib"}
+STORES = ("oxigraph",)  # the build's store
+STORE_LABELS = {"oxigraph": "Oxigraph"}
 CHECKS = ("auto", "full", "scale")
 EXPORT_ENGINES = ("rdflib", "project oxigraph", "oxigraph own")
 TARGET_BUILD_SECONDS, TARGET_BUILD_MB, TARGET_QUERY_SECONDS, TARGET_SPEEDUP, TARGET_RATIO = 60, 4096, 1.0, 10, 2
@@ -125,8 +122,8 @@ def worker_build(args: dict, out: str) -> None:
         result["steps_started"][step] = round(time.perf_counter() - origin, 3)
         _emit(out, result)
 
-    built = build_module.build(root=args["root"], out_dir=args["out_dir"], store=args["store"],
-                               checks=args.get("checks", "auto"), progress=progress)
+    built = build_module.build(root=args["root"], out_dir=args["out_dir"], checks=args.get("checks", "auto"),
+                               progress=progress)
     report = built.report
     result.update(finished=True, timings=report["timings"], triples=report["triples"], store=report.get("store"),
                   named_graphs=len(report.get("graphs", {})), checks=report["reasoner"].get("checks"),
@@ -171,7 +168,7 @@ def worker_load(args: dict, out: str) -> None:
 
 
 def _write_store_dumps(write_store_dumps: Callable, dumps, out_dir: Path) -> None:
-    """``assemble.write_store_dumps`` as the build calls it, until every file is written: its
+    """``dumps.write_store_dumps`` as the build calls it, until every file is written: its
     serialisers in a pool of two processes (started here, as the build starts its own)."""
     import inspect
 
@@ -191,10 +188,9 @@ def _write_store_dumps(write_store_dumps: Callable, dumps, out_dir: Path) -> Non
 def worker_export(args: dict, out: str) -> None:
     """Write the built graph in each format with one engine (``EXPORT_ENGINES``):
 
-    - ``rdflib``: the build's rdflib writers on rdflib graphs parsed from ``kg.trig``; ``kg.nt`` as
-      the rdflib build makes it (``assemble.dumps_of(assemble.store_of(graphs))``);
-    - ``project oxigraph``: ``kg.trig`` in a Store, then the Oxigraph build's writers: ``sort``
-      (``assemble.dumps_of``) once, then each format as ``assemble.write_store_dumps`` writes it,
+    - ``rdflib``: rdflib's own writers on rdflib graphs parsed from ``kg.trig`` (unsorted);
+    - ``project oxigraph``: ``kg.trig`` in a Store, then the build's writers: ``sort``
+      (``dumps.dumps_of``) once, then each format as ``dumps.write_store_dumps`` writes it,
       one after the other; then ``write_store_dumps`` itself (its serialisers in other processes),
       whose files must be the same bytes;
     - ``oxigraph own``: pyoxigraph's ``Store.dump`` of each format, unsorted.
@@ -206,24 +202,26 @@ def worker_export(args: dict, out: str) -> None:
     writers: dict[str, Callable[[Path], Any]]
     if engine == "rdflib":
         _quiet()
-        from rdflib import Dataset
+        from rdflib import Dataset, Graph
 
-        from cungai import export
-        from cungai.build.assemble import dumps_of, store_of
+        from cungai.rdf.namespaces import PREFIXES, bind_prefixes
 
         started = time.perf_counter()
-        dataset = Dataset()
+        dataset = bind_prefixes(Dataset())
         dataset.parse(build_dir / "kg.trig", format="trig")
-        graphs = {g.identifier: g for g in dataset.graphs() if str(g.identifier).startswith("http")}
-        union = export.union_of(graphs)
+        union = bind_prefixes(Graph())
+        for graph in dataset.graphs():
+            if str(graph.identifier).startswith("http"):
+                union += graph
         result["prepare_seconds"] = round(time.perf_counter() - started, 3)
-        writers = {"nt": lambda p: p.write_bytes(dumps_of(store_of(graphs)).ntriples),
-                   "jsonld": lambda p: export.write_jsonld(union, p), "ttl": lambda p: export.write_turtle(union, p),
-                   "trig": lambda p: export.write_trig(graphs, p)}
+        writers = {"nt": lambda p: union.serialize(p, format="nt", encoding="utf-8"),
+                   "jsonld": lambda p: union.serialize(p, format="json-ld", context=dict(PREFIXES), auto_compact=True),
+                   "ttl": lambda p: union.serialize(p, format="turtle"),
+                   "trig": lambda p: dataset.serialize(p, format="trig")}
     elif engine == "project oxigraph":
         import pyoxigraph as ox
 
-        from cungai.build.assemble import dumps_of, serialize_file
+        from cungai.build.dumps import dumps_of, serialize_file
 
         started = time.perf_counter()
         store = ox.Store()
@@ -273,7 +271,7 @@ def worker_export(args: dict, out: str) -> None:
         written.append(path)
         _emit(out, result)
     if engine == "project oxigraph":  # the function the build calls, timed whole: it must write the same files
-        from cungai.build.assemble import write_store_dumps
+        from cungai.build.dumps import write_store_dumps
 
         whole = target / "write_store_dumps"
         whole.mkdir(exist_ok=True)
@@ -595,8 +593,7 @@ def _build_figures(build: dict) -> dict:
 def targets(size: dict) -> dict:
     """Where this size stands against issue 6's targets (stated for 1M triples).
 
-    The build targets are the Oxigraph build's (the default store): its whole process ``wall_s``
-    (a whole ``cungai build``) and peak memory; the rdflib build's are given for information.
+    The build targets are the build's whole process ``wall_s`` (a whole ``cungai build``) and peak memory.
     ``load_and_export_within_2x`` holds when every ratio in ``target_ratios`` is at most 2: the
     Oxigraph build's load step against pyoxigraph's own ``Store.load`` and ``bulk_load`` of the
     built ``kg.trig``, and the project's Oxigraph export (sort + every format) against
@@ -604,7 +601,7 @@ def targets(size: dict) -> dict:
     """
     builds, queries, loads, exports = (size.get(k) or {} for k in ("build", "queries", "load", "export"))
     out: dict[str, Any] = {}
-    for store, prefix in (("oxigraph", "build_"), ("memory", "rdflib_build_")):
+    for store, prefix in (("oxigraph", "build_"),):
         if builds.get(store):
             figures = _build_figures(builds[store])
             out.update({prefix + k: v for k, v in figures.items()})
@@ -633,8 +630,6 @@ def targets(size: dict) -> dict:
     for reference in ("oxigraph trig Store.load", "oxigraph trig Store.bulk_load"):
         ratio(f"load: Oxigraph build's load step / {reference}",
               builds.get("oxigraph", {}).get("timings_s", {}).get("load"), load_of(reference), target=True)
-    ratio("load: rdflib build's load step / oxigraph trig Store.load",
-          builds.get("memory", {}).get("timings_s", {}).get("load"), load_of("oxigraph trig Store.load"))
     for key, reference in (("rdflib nt Graph.parse", "oxigraph nt Store.load"),
                            ("rdflib trig MemoryEngine", "oxigraph trig Store.load"),
                            ("oxigraph trig OxigraphEngine", "oxigraph trig Store.load"),
@@ -702,7 +697,7 @@ def parse_size(text: str) -> int:
 
 def bench_size(triples: int, *, runs: int, slow_runs: int, build_runs: int | None, checks: str, build_timeout: float,
                timeout: float, query_timeout: float, work: Path) -> dict:
-    """Every measurement at one size: both builds, then load, export and queries on the Oxigraph build's files."""
+    """Every measurement at one size: the build, then load, export and queries on its files."""
     from cungai.synth.generate import synthesize
 
     slow = triples > SLOW_ABOVE
@@ -718,12 +713,8 @@ def bench_size(triples: int, *, runs: int, slow_runs: int, build_runs: int | Non
         "oxigraph": measure_build(folder / "project", folder / "build-oxigraph", store="oxigraph", checks=checks,
                                   runs=build_runs or (slow_runs if slow else runs), timeout=build_timeout,
                                   work=folder / "workers"),
-        # rdflib can only check in full (pySHACL, HermiT over every fact): "scale" runs inside Oxigraph
-        "memory": measure_build(folder / "project", folder / "build-memory", store="memory", checks="full",
-                                runs=slow_runs if slow else (build_runs or runs), timeout=build_timeout,
-                                work=folder / "workers"),
     }
-    for store in STORES:  # the files to measure on: the Oxigraph build's, else the rdflib build's
+    for store in STORES:  # the files to measure on: the build's
         if size["build"][store]["finished_runs"]:
             build_dir = Path(size["build"][store]["out_dir"])
             size["graph_files"] = f"kg.trig and kg.nt of the {STORE_LABELS[store]} build"
@@ -756,12 +747,12 @@ def _fmt(value, unit: str = "") -> str:
 
 
 def build_table(sizes: dict) -> list[str]:
-    """The two builds side by side: a column group per size, Oxigraph | rdflib, every step and part."""
+    """The build at every size side by side, every step and part."""
     keys = list(sizes)
     builds = {k: sizes[k].get("build", {}) for k in keys}
     header = "| | " + " | ".join(f"{int(k):,}: {STORE_LABELS[s]}" for k in keys for s in STORES) + " |"
-    rule = "|---" * (2 * len(keys) + 1) + "|"
-    lines = ["**The project's build** (`cungai.build.pipeline`, `--store oxigraph` and `--store memory` (rdflib); seconds, "
+    rule = "|---" * (len(STORES) * len(keys) + 1) + "|"
+    lines = ["**The project's build** (`cungai.build.pipeline`, the graph held in Oxigraph; seconds, "
              "the build's own timings, medians; peak = Python + largest child; · a part of the step above):", "",
              header, rule]
 
@@ -806,7 +797,7 @@ def summary_markdown(results: dict) -> str:
         lines.append(f"| {key} | " + " | ".join(
             f"{_fmt(sizes[k]['load'][key]['median_s'])} · {_fmt(round(sizes[k]['load'][key]['peak_rss_mb']))} MB"
             if key in sizes[k].get("load", {}) else "–" for k in keys) + " |")
-    lines += ["", "**Export** (seconds, medians): the rdflib build's writers; the Oxigraph build's (`assemble.dumps_of`: "
+    lines += ["", "**Export** (seconds, medians): rdflib's own writers (unsorted); the build's (`dumps.dumps_of`: "
               "sort, then each format as `write_store_dumps` writes it, one after the other; then `write_store_dumps` "
               "whole, as the build runs it: its serialisers in two processes, their start included); "
               "pyoxigraph's own `Store.dump` (unsorted):", "", header, rule]
@@ -855,8 +846,7 @@ def summary_markdown(results: dict) -> str:
             if "queries" in sizes[k] else "–" for k in keys) + " |")
     lines += ["", "**Targets of issue 6** (stated for 1M triples):", "", header, rule]
     for key in ("build_wall_s", "build_total_s", "build_peak_mb", "build_checks", "build_within_60s_4GB",
-                "rdflib_build_wall_s", "rdflib_build_total_s", "rdflib_build_peak_mb", "rdflib_build_checks",
-                "rdflib_build_stopped_in", "rdflib_build_within_60s_4GB", "slowest_query_oxigraph_s",
+                "build_stopped_in", "slowest_query_oxigraph_s",
                 "slowest_query_oxigraph_engine_alone_s", "every_query_under_1s_on_oxigraph", "library_speedup",
                 "library_speedup_engines_alone", "library_10x_faster_on_oxigraph", "load_and_export_within_2x"):
         lines.append(f"| {key} | " + " | ".join(_fmt(sizes[k].get("targets", {}).get(key)) for k in keys) + " |")

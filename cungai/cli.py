@@ -13,6 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .config import (
+    CHECKS, DEFAULT_CHECKS, DEFAULT_ENGINE, ENGINES, FULL_CHECKS_MAX_TRIPLES, HOST, MAX_REQUEST_BYTES, MAX_ROWS, PORT,
+    QUERY_TIMEOUT_S, QUERY_WORKERS,
+)
 from .errors import CungaiError
 
 console = Console(stderr=True)
@@ -46,24 +50,23 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: ROOT/build).")
 @click.option("--base", default=None, help="Base IRI of the published graph (default https://w3id.org/cungai/).")
-@click.option("--store", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
-              help="Engine that holds the graph during the build: Oxigraph, or rdflib in memory.")
-@click.option("--checks", type=click.Choice(["auto", "full", "scale"]), default="auto", show_default=True,
+@click.option("--checks", type=click.Choice(CHECKS), default=DEFAULT_CHECKS, show_default=True,
               help="full: pySHACL + HermiT over every fact; scale: shapes and OWL rules as SPARQL inside "
-                   "Oxigraph, HermiT over the ontology; auto: full up to 200,000 triples (see README).")
-def build(root: Path | None, out_dir: Path | None, base: str | None, store: str, checks: str) -> None:
+                   f"Oxigraph, HermiT over the ontology; auto: full up to {FULL_CHECKS_MAX_TRIPLES:,} triples "
+                   "(see README). The graph is held in Oxigraph.")
+def build(root: Path | None, out_dir: Path | None, base: str | None, checks: str) -> None:
     """Build the graph: load, resolve evidence, validate (SHACL), reason (HermiT), write build/.
 
     \b
     Example:
       cungai build --out /tmp/kg
-      cungai build --root /tmp/district --store oxigraph --checks scale
+      cungai build --root /tmp/district --checks scale
     """
     from .build.pipeline import build as run_build
     from .rdf.namespaces import BASE
 
     with console.status("building…") as status:
-        result = run_build(root=root, out_dir=out_dir, base=base or BASE, store=store, checks=checks,
+        result = run_build(root=root, out_dir=out_dir, base=base or BASE, checks=checks,
                            progress=lambda step: status.update(f"{step}…"))
     _summary(result.report, result.out_dir)
 
@@ -118,13 +121,13 @@ OUTPUT_FORMATS = ("table", "csv", "json", "md", "xml", "tsv", "turtle", "nt", "j
 
 
 def _engine_options(command):
-    """--store, --endpoint, --build and --format, shared by `query` and `sparql`."""
+    """--engine, --endpoint, --build and --format, shared by `query` and `sparql`."""
     command = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="Folder with kg.trig (default: ROOT/build).")(command)
     command = click.option("--endpoint", default=None, metavar="URL",
                            help="Run on a remote SPARQL 1.1 endpoint instead of the local build.")(command)
-    command = click.option("--store", type=click.Choice(["memory", "oxigraph"]), default="memory", show_default=True,
-                           help="Local engine: rdflib in memory, or Oxigraph.")(command)
+    command = click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+                           help="Local engine: Oxigraph (the build's store), or rdflib in memory.")(command)
     command = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
                            help="table, csv, json (SPARQL results JSON), md; xml, tsv; turtle, nt, jsonld for graphs.")(command)
     return command
@@ -162,7 +165,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--show", is_flag=True, help="Print the query with its parameters bound (as VALUES) instead of running it.")
 @_engine_options
-def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: bool, fmt: str, store: str,
+def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: bool, fmt: str, engine: str,
           endpoint: str | None, build_dir: Path | None) -> None:
     """Run a question of the query library (queries/*.rq) on the built graph.
 
@@ -171,7 +174,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
       cungai query --list
       cungai query officials
       cungai query park-profile --param park=park:beihai-gongyequ --param lang=en --format md
-      cungai query quantitative-outcomes --store oxigraph --format csv
+      cungai query quantitative-outcomes --engine rdflib --format csv
       cungai query officials --endpoint http://127.0.0.1:7878/query
     """
     from .errors import UsageError
@@ -187,7 +190,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
     if show:
         click.echo(stored.bound_text(given), nl=False)
         return
-    result = run_query(stored, params=given, store=store, endpoint=endpoint, build_dir=build_dir)
+    result = run_query(stored, params=given, engine=engine, endpoint=endpoint, build_dir=build_dir)
     _print_result(result, fmt, title=f"{stored.title_zh} · {stored.title_en}")
 
 
@@ -205,7 +208,7 @@ def _print_library(queries) -> None:
 @main.command()
 @click.argument("file_or_text")
 @_engine_options
-def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_dir: Path | None) -> None:
+def sparql(file_or_text: str, fmt: str, engine: str, endpoint: str | None, build_dir: Path | None) -> None:
     """Run an ad-hoc SPARQL query (a file, `-` for stdin, or the text itself) on the built graph.
 
     The project's prefixes (cg:, rdfs:, org:, park: …) may be used without declaring them.
@@ -213,23 +216,23 @@ def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_
     \b
     Examples:
       cungai sparql 'SELECT ?park ?label WHERE { ?park a cg:IndustrialPark ; rdfs:label ?label }'
-      cungai sparql my-question.rq --store oxigraph --format csv
+      cungai sparql my-question.rq --format csv
       echo 'ASK { ?s a cg:Official }' | cungai sparql -
     """
     from .query.library import read_query_argument, run_sparql
 
     text = read_query_argument(file_or_text)
-    result = run_sparql(text, store=store, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
+    result = run_sparql(text, engine=engine, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
     _print_result(result, fmt)
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Time limit per query, in seconds.")
-@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Most rows (or triples) per answer.")
-@click.option("--max-request-bytes", default=64 * 1024, show_default=True, type=int, help="Largest request accepted.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--host", default=HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", default=PORT, show_default=True, type=int, help="Port to listen on.")
+@click.option("--timeout", default=QUERY_TIMEOUT_S, show_default=True, type=float, help="Time limit per query, in seconds.")
+@click.option("--max-rows", default=MAX_ROWS, show_default=True, type=int, help="Most rows (or triples) per answer.")
+@click.option("--max-request-bytes", default=MAX_REQUEST_BYTES, show_default=True, type=int, help="Largest request accepted.")
+@click.option("--workers", default=QUERY_WORKERS, show_default=True, type=int, help="Query worker processes.")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose web pages may read answers (repeatable; '*' for any). Default: none.")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

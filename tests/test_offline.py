@@ -100,7 +100,7 @@ REMOTE = {
 }
 
 
-@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize("kind", sorted(REMOTE))
 def test_cli_sparql_service_and_remote_from_make_no_connection(built, listener, store, kind):
     from click.testing import CliRunner
@@ -108,7 +108,7 @@ def test_cli_sparql_service_and_remote_from_make_no_connection(built, listener, 
     from cungai.cli import main
 
     query = REMOTE[kind].format(port=listener.port)
-    result = CliRunner().invoke(main, ["sparql", query, "--store", store, "--build", str(built.out_dir)])
+    result = CliRunner().invoke(main, ["sparql", query, "--engine", store, "--build", str(built.out_dir)])
     assert result.exit_code == 2, result.output
     assert ("SERVICE" if kind.startswith("service") else "FROM") in result.output
     assert not listener.accepted(), f"`cungai sparql --store {store}` connected to the address named in the query"
@@ -153,7 +153,7 @@ def closing_listener():
     listening.server.close()
 
 
-@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize("kind", sorted(DESYNC))
 def test_texts_the_two_parsers_read_differently_are_refused(built, closing_listener, store, kind):
     from click.testing import CliRunner
@@ -161,7 +161,7 @@ def test_texts_the_two_parsers_read_differently_are_refused(built, closing_liste
     from cungai.cli import main
 
     query = DESYNC[kind].format(port=closing_listener.port)
-    result = CliRunner().invoke(main, ["sparql", query, "--store", store, "--build", str(built.out_dir)])
+    result = CliRunner().invoke(main, ["sparql", query, "--engine", store, "--build", str(built.out_dir)])
     assert result.exit_code == 2, result.output
     assert not closing_listener.accepted()
 

@@ -29,7 +29,7 @@ IRI_COLUMNS = {"sameAs"}  # columns that may hold IRIs (external identifiers); e
 @pytest.fixture(scope="module")
 def engines(built):
     trig = built.out_dir / "kg.trig"
-    return {"memory": MemoryEngine(trig), "oxigraph": OxigraphEngine(trig)}
+    return {"rdflib": MemoryEngine(trig), "oxigraph": OxigraphEngine(trig)}
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_query_header_and_syntax(path):
 def test_query_answers_the_same_on_rdflib_and_oxigraph(path, answer):
     query = load_query(path)
     for given in ({}, {"lang": "en"}) if any(p.name == "lang" for p in query.params) else ({},):
-        memory, oxigraph = answer("memory", path, given), answer("oxigraph", path, given)
+        memory, oxigraph = answer("rdflib", path, given), answer("oxigraph", path, given)
         assert memory.rows, f"{path.name} {given}: no rows on the built graph"
         assert memory.variables == oxigraph.variables
         assert rows_of(memory) == rows_of(oxigraph), f"{path.name} {given}: rdflib and Oxigraph differ"
@@ -93,7 +93,7 @@ def test_the_shown_query_runs_as_it_is(path, engines, answer):
     """`--show` (parameters as a VALUES block, no bindings) gives the rows that rdflib's initBindings give."""
     query = load_query(path)
     shown = engines["oxigraph"].run(query.bound_text(), {})
-    assert rows_of(shown) == rows_of(answer("memory", path))
+    assert rows_of(shown) == rows_of(answer("rdflib", path))
 
 
 @pytest.mark.parametrize(("name", "given", "expected"), [
@@ -104,10 +104,10 @@ def test_the_shown_query_runs_as_it_is(path, engines, answer):
 ])
 def test_parameters_change_the_answer(name, given, expected, answer):
     path = REPO / "queries" / f"{name}.rq"
-    memory, oxigraph = answer("memory", path, given), answer("oxigraph", path, given)
+    memory, oxigraph = answer("rdflib", path, given), answer("oxigraph", path, given)
     assert rows_of(memory) == rows_of(oxigraph)
     assert any(expected in str(term) for row in memory.rows for term in row if term is not None)
-    assert rows_of(memory) != rows_of(answer("memory", path))
+    assert rows_of(memory) != rows_of(answer("rdflib", path))
 
 
 EARLIEST_QUOTES = """
@@ -146,13 +146,13 @@ EARLIEST_QUOTES = """
 """
 
 
-@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
 def test_each_fact_gets_its_own_earliest_quote(store, tmp_path):
     """Two quotes of one post, one of another: each official gets the first quote of their own post
     (the MIN sub-selects must project the variables they share with the row, or rdflib mixes facts)."""
     trig = tmp_path / "kg.trig"
     trig.write_text(EARLIEST_QUOTES, encoding="utf-8")
-    engine = MemoryEngine(trig) if store == "memory" else OxigraphEngine(trig)
+    engine = MemoryEngine(trig) if store == "rdflib" else OxigraphEngine(trig)
 
     def rows(name: str) -> list[tuple]:
         query = load_query(REPO / "queries" / f"{name}.rq")
@@ -197,7 +197,7 @@ def test_bad_sparql_names_line_and_column():
     assert "^" in str(caught.value)
 
 
-@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
 def test_updates_and_service_never_run(store, engines):
     with pytest.raises(QueryRefused):
         engines[store].run("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
@@ -224,12 +224,12 @@ def test_cli_lists_the_library():
 
 
 @pytest.mark.parametrize(("fmt", "store"), [
-    ("table", "memory"), ("csv", "memory"),
+    ("table", "rdflib"), ("csv", "rdflib"),
     ("table", "oxigraph"), ("csv", "oxigraph"), ("json", "oxigraph"), ("md", "oxigraph"), ("xml", "oxigraph"),
     ("tsv", "oxigraph"),
 ])
 def test_cli_query_formats(fmt, store, build_dir):
-    result = cli("query", "officials", "--format", fmt, "--store", store, "--build", build_dir)
+    result = cli("query", "officials", "--format", fmt, "--engine", store, "--build", build_dir)
     assert result.exit_code == 0, result.output
     assert "卢德全" in result.output
     if fmt == "json":
@@ -243,7 +243,7 @@ def test_cli_query_formats(fmt, store, build_dir):
 
 def test_cli_query_parameters_and_show(build_dir):
     result = cli("query", "park-profile", "--param", "park=park:beihai-gongyequ", "--param", "lang=en",
-                 "--format", "csv", "--store", "oxigraph", "--build", build_dir)
+                 "--format", "csv", "--engine", "oxigraph", "--build", build_dir)
     assert result.exit_code == 0 and "Beihai" in result.output
     shown = cli("query", "park-profile", "--param", "park=park:beihai-gongyequ", "--show")
     assert "VALUES (?park ?lang) { (<https://w3id.org/cungai/id/park/beihai-gongyequ> \"zh\") }" in shown.output
@@ -259,7 +259,7 @@ def test_cli_query_parameters_and_show(build_dir):
     (("sparql", "missing-file.rq"), "no such query file"),
 ])
 def test_cli_usage_errors_exit_2(args, needle, build_dir):
-    result = cli(*args, "--store", "oxigraph", "--build", build_dir)
+    result = cli(*args, "--engine", "oxigraph", "--build", build_dir)
     assert result.exit_code == 2, result.output
     assert needle in result.output
 
@@ -275,27 +275,27 @@ def test_cli_sparql_text_file_and_stdin(tmp_path, build_dir):
     assert by_text.exit_code == 0 and "Lu Dequan" in by_text.output
     path = tmp_path / "q.rq"
     path.write_text(text, encoding="utf-8")
-    assert cli("sparql", str(path), "--format", "csv", "--store", "oxigraph", "--build", build_dir).output == by_text.output
-    assert cli("sparql", "-", "--format", "csv", "--store", "oxigraph", "--build", build_dir, input=text).output == by_text.output
-    ask = cli("sparql", "ASK { ?s a cg:Official }", "--build", build_dir, "--store", "oxigraph")
+    assert cli("sparql", str(path), "--format", "csv", "--engine", "oxigraph", "--build", build_dir).output == by_text.output
+    assert cli("sparql", "-", "--format", "csv", "--engine", "oxigraph", "--build", build_dir, input=text).output == by_text.output
+    ask = cli("sparql", "ASK { ?s a cg:Official }", "--build", build_dir, "--engine", "oxigraph")
     assert ask.output.strip() == "true"
 
 
 @pytest.mark.parametrize("fmt", ["table", "turtle", "nt", "jsonld"])
 def test_cli_sparql_construct(fmt, build_dir):
     query = "CONSTRUCT { ?p org:holds ?post } WHERE { ?p org:holds ?post }"
-    result = cli("sparql", query, "--format", fmt, "--store", "oxigraph", "--build", build_dir)
+    result = cli("sparql", query, "--format", fmt, "--engine", "oxigraph", "--build", build_dir)
     assert result.exit_code == 0, result.output
     graph = Graph().parse(data=result.output, format={"nt": "nt", "jsonld": "json-ld"}.get(fmt, "turtle"))
     assert len(graph) >= 4
 
 
 def test_cli_select_cannot_be_written_as_turtle(build_dir):
-    result = cli("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle", "--store", "oxigraph",
+    result = cli("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle", "--engine", "oxigraph",
                  "--build", build_dir)
     assert result.exit_code == 2
 
 
 def test_run_query_is_one_call(build_dir):
-    result = run_query("officials", params={"lang": "en"}, store="oxigraph", build_dir=build_dir)
+    result = run_query("officials", params={"lang": "en"}, engine="oxigraph", build_dir=build_dir)
     assert any("Lu Dequan" in str(term) for row in result.rows for term in row)

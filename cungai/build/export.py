@@ -52,12 +52,6 @@ def write_turtle(graph: Graph, path: Path) -> None:
     path.write_text(bind_prefixes(graph).serialize(format="turtle"), encoding="utf-8")
 
 
-def write_jsonld(graph: Graph, path: Path) -> None:
-    """JSON-LD with an inline context (no remote context is ever fetched)."""
-    context = {prefix: ns for prefix, ns in sorted(PREFIXES.items())}
-    path.write_text(graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1), encoding="utf-8")
-
-
 def write_owl(ontology: Graph, path: Path) -> None:
     """The ontology as RDF/XML, as Protégé and owlready2 open it."""
     path.write_text(bind_prefixes(ontology).serialize(format="xml"), encoding="utf-8")

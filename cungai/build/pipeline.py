@@ -1,9 +1,9 @@
 """The build: ontology + sources + datasets → validated, reasoned graph → every output in build/.
 
-Steps: load (parse every file, resolve every evidence quote, put the named graphs into the engine),
-validate (SHACL), reason, export (TriG, N-Triples, Turtle, JSON-LD, RDF/XML, docs, views, VoID,
-report). The engine is Oxigraph (default) or rdflib (``store="memory"``); the checks are ``full``
-(pySHACL, HermiT over every fact) or ``scale`` (the shapes and OWL rules as SPARQL inside Oxigraph,
+Steps: load (parse every file, resolve every evidence quote, put the named graphs into one Oxigraph
+store, check every quote's offsets), validate (SHACL), reason, export (TriG, N-Triples, Turtle,
+JSON-LD, RDF/XML, docs, views, VoID, report). The checks are ``full`` (pySHACL and HermiT over every
+fact, both fed from the store) or ``scale`` (the shapes and OWL rules as SPARQL inside Oxigraph,
 HermiT over the ontology alone), ``auto`` choosing by size. Outputs are written to a temporary
 folder beside the output folder and moved into place only when every step succeeded: a failed
 build leaves the last good ``build/`` as it was.
@@ -27,36 +27,15 @@ from rdflib import Graph, URIRef
 
 from ..checks.reason import reason
 from ..checks.validate import Violation, raise_on_violations, validate
+from ..config import CHECKS, DEFAULT_CHECKS, DEFAULT_ENDPOINT, FULL_CHECKS_MAX_TRIPLES, OUTPUTS
 from ..errors import UsageError
 from ..offline import offline, offline_call, stay_offline
-from ..paths import project_paths
-from ..project.evidence import selector_rows
-from ..project.reader import ProjectData, check_source_offsets, memory_graphs, read_project
-from ..rdf.graphs import union_of
-from ..rdf.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, rebase
-from .assemble import (
-    Dumps, add_graphs, dumps_of, graph_from_store, graph_sizes, rebased_store, store_of, write_store_dumps,
-)
-from .assemble import selector_rows as store_selector_rows
-from .export import (
-    class_counts, void_description, write_json, write_jsonld, write_ontology_docs, write_owl, write_trig,
-    write_turtle,
-)
-
-DEFAULT_ENDPOINT = "http://127.0.0.1:8000/sparql"
-OUTPUTS = (
-    "kg.trig", "kg.nt", "kg.ttl", "kg.jsonld", "ontology.owl", "docs/ontology.html",
-    "views/index.html", "void.ttl", "report.json", "kg.graphml", "kg.gexf",
-)
-
-#: The engines that can hold the graph during a build. Oxigraph is the default: it loads, checks and
-#: writes faster than rdflib at every size measured (docs/benchmarks.md).
-STORES = ("oxigraph", "memory")
-DEFAULT_STORE = "oxigraph"
-#: ``full``: pySHACL and HermiT over every fact; ``scale``: the shapes as SPARQL and OWL rules inside
-#: Oxigraph, HermiT over the ontology alone; ``auto``: full up to FULL_CHECKS_MAX_TRIPLES triples.
-CHECKS = ("auto", "full", "scale")
-FULL_CHECKS_MAX_TRIPLES = 200_000
+from ..paths import ProjectPaths, project_paths
+from ..project.reader import ProjectData, check_source_offsets, read_project
+from ..rdf.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from ..rdf.store import add_graphs, graph_from_store, graph_sizes, rebased_store, store_of, union_graph
+from .dumps import Dumps, dumps_of, write_store_dumps
+from .export import class_counts, void_description, write_json, write_ontology_docs, write_owl, write_turtle
 
 Progress = Callable[[str], None]
 
@@ -104,20 +83,18 @@ def _staging(out_dir: Path) -> Iterator[Path]:
 
 def build(
     *, root: Path | str | None = None, out_dir: Path | str | None = None, base: str = BASE,
-    store: str = DEFAULT_STORE, checks: str = "auto", progress: Progress | None = None,
+    checks: str = DEFAULT_CHECKS, progress: Progress | None = None,
 ) -> BuildResult:
     """Build everything into ``out_dir`` (default ``build/``); nothing changes there unless it all succeeds.
 
-    ``store`` is the engine that holds the graph (``oxigraph``, or ``memory``: rdflib); ``checks``
-    how it is validated and reasoned over (``full``, ``scale``, or ``auto``: see ``choose_checks``).
-    The build never opens a network connection (``offline``): imports and remote contexts are not followed.
+    ``checks`` says how the graph is validated and reasoned over (``full``, ``scale``, or ``auto``:
+    see ``choose_checks``). The build never opens a network connection (``offline``): imports and
+    remote contexts are not followed.
     """
-    if store not in STORES:
-        raise UsageError(f"unknown store {store!r}; use one of {', '.join(STORES)}")
     if checks not in CHECKS:
         raise UsageError(f"unknown checks {checks!r}; use one of {', '.join(CHECKS)}")
     with offline():
-        return _build(root=root, out_dir=out_dir, base=base, store=store, checks=checks, progress=progress)
+        return _build(project_paths(root), out_dir=out_dir, base=base, checks=checks, timer=_Timer(progress))
 
 
 def choose_checks(checks: str, triples: int) -> str:
@@ -144,97 +121,101 @@ class _Timer:
         self.timings[name] = round(time.perf_counter() - started, 3)
 
 
-def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progress | None) -> BuildResult:
-    paths = project_paths(root)
+def _build(paths: ProjectPaths, *, out_dir, base: str, checks: str, timer: _Timer) -> BuildResult:
     out = Path(out_dir) if out_dir else paths.build_dir
-    timer = _Timer(progress)
-    graphs: dict[URIRef, Graph] = {}  # the memory engine's named graphs
-    dataset: ox.Store | None = None  # the Oxigraph engine's store
-
     with timer("load"):
         with timer("load.read"):
             project = read_project(paths)
         mode = choose_checks(checks, project.size())
-        if mode == "scale" and store != "oxigraph":
-            raise UsageError("--checks scale runs inside Oxigraph: use it with --store oxigraph")
-        if mode == "scale":  # HermiT checks the ontology in its JVM while Oxigraph loads and validates
-            background = ThreadPoolExecutor(max_workers=1)
-            ontology_check = background.submit(offline_call, reason, project.ontology, Graph())
-            background.shutdown(wait=False)
+        ontology_check = _check_ontology_beside(project.ontology) if mode == "scale" else None
         with timer("load.assemble"):
-            if store == "memory":
-                graphs = memory_graphs(project)
-                rows = selector_rows(union_of(graphs))
-            else:
-                dataset = store_of(project.named_graphs())
-                rows = store_selector_rows(dataset)
+            dataset = store_of(project.named_graphs())
         with timer("load.offsets"):
-            check_source_offsets(rows, project.sources)
-
+            check_source_offsets(dataset, project.sources)
     with timer("validate"):
-        if mode == "full":
-            violations: list[Violation] = validate(union_of(graphs or memory_graphs(project)), project.shapes)
-        else:
-            from ..checks.shacl_sparql import validate_store
-
-            violations = validate_store(dataset, project.shapes)
-        raise_on_violations(violations)
-
+        violations = _validate(dataset, project.shapes, mode)
     with timer("reason"):
-        if mode == "full":
-            reasoning = reason(project.ontology, project.facts())
-            reasoner_report = reasoning.as_dict()
-            if dataset is None:
-                graphs[INFERRED_GRAPH] = bind_prefixes(reasoning.inferred)
-            else:
-                add_graphs(dataset, {INFERRED_GRAPH: reasoning.inferred})
-        else:
-            from ..checks.rules import apply_rules
-
-            with timer("reason.rules"):
-                rules = apply_rules(dataset, project.ontology)
-            with timer("reason.ontology"):  # the wait for HermiT, started after the load
-                reasoner_report = {**rules.as_dict(), "ontology": ontology_check.result().as_dict()}
-        reasoner_report["checks"] = mode
-
+        reasoner_report = _reason(dataset, project.ontology, mode, ontology_check, timer)
     with _staging(out) as staging, _background() as pool:
         with timer("export"):
-            with timer("export.dumps"):
-                if dataset is None:
-                    if base != BASE:
-                        graphs = {URIRef(base + str(name)[len(BASE):]) if str(name).startswith(BASE) else name:
-                                  rebase(g, base) for name, g in graphs.items()}
-                    built = store_of(graphs)
-                else:
-                    built = rebased_store(dataset, base)
-                dumps = dumps_of(built)
-                pending = [pool.submit(write_ontology_docs, paths.ontology, staging / "docs" / "ontology.html")]
-                if dataset is None:  # rdflib's writers: grouped by subject, the readable ones for small graphs
-                    union = union_of(graphs)
-                    (staging / "kg.nt").write_bytes(dumps.ntriples)
-                    write_trig(graphs, staging / "kg.trig")
-                    write_turtle(union, staging / "kg.ttl")
-                    write_jsonld(union, staging / "kg.jsonld")
-                else:
-                    pending += write_store_dumps(dumps, staging, pool)
-            report = _report(project, dumps, built, violations, reasoner_report, timer.timings, store=store)
-            with timer("export.ontology"):
-                ontology_name = URIRef(base + str(ONTOLOGY_GRAPH)[len(BASE):])
-                write_owl(graph_from_store(built, ontology_name), staging / "ontology.owl")
-            with timer("export.void"):
-                void = void_description(built, dumps, project.sources, base=base, endpoint=DEFAULT_ENDPOINT)
-                write_turtle(void, staging / "void.ttl")
-            with timer("export.views"):
-                from ..views.pages import write_views_from_store
-
-                write_views_from_store(built, staging / "views", report=report, sources=project.sources,
-                                       network_dir=staging)
-            with timer("export.wait"):  # for the other processes: dumps and ontology docs
-                for future in pending:
-                    future.result()
+            built = rebased_store(dataset, base)
+            report = _export(built, project, paths, staging, pool, base=base, timer=timer,
+                             violations=violations, reasoner=reasoner_report)
         report["timings"] = timer.timings
         write_json(report, staging / "report.json")
+        _check_outputs(staging)
     return BuildResult(out, built, report, timer.timings)
+
+
+def _check_ontology_beside(ontology: Graph):
+    """HermiT over the ontology alone, in its JVM, while Oxigraph loads and validates (``scale``)."""
+    background = ThreadPoolExecutor(max_workers=1)
+    future = background.submit(offline_call, reason, ontology, Graph())
+    background.shutdown(wait=False)
+    return future
+
+
+def _validate(dataset: ox.Store, shapes: Graph, mode: str) -> list[Violation]:
+    """SHACL: pySHACL over the store's union read into rdflib (``full``), or the shapes as SPARQL."""
+    if mode == "full":
+        violations = validate(union_graph(dataset), shapes)
+    else:
+        from ..checks.shacl_sparql import validate_store
+
+        violations = validate_store(dataset, shapes)
+    raise_on_violations(violations)
+    return violations
+
+
+def _reason(dataset: ox.Store, ontology: Graph, mode: str, ontology_check, timer: _Timer) -> dict:
+    """HermiT over the ontology and every fact of the store, no evidence (``full``); or the OWL
+    rules as SPARQL over the store with HermiT's verdict on the ontology alone (``scale``).
+    What is inferred goes into the store's inferred graph."""
+    if mode == "full":
+        facts = union_graph(dataset, without=[ONTOLOGY_GRAPH], evidence=False)
+        reasoning = reason(ontology, facts)
+        add_graphs(dataset, {INFERRED_GRAPH: reasoning.inferred})
+        report = reasoning.as_dict()
+    else:
+        from ..checks.rules import apply_rules
+
+        with timer("reason.rules"):
+            rules = apply_rules(dataset, ontology)
+        with timer("reason.ontology"):  # the wait for HermiT, started during the load
+            report = {**rules.as_dict(), "ontology": ontology_check.result().as_dict()}
+    report["checks"] = mode
+    return report
+
+
+def _export(built: ox.Store, project: ProjectData, paths: ProjectPaths, staging: Path, pool: Executor, *,
+            base: str, timer: _Timer, violations: list[Violation], reasoner: dict) -> dict:
+    """Every output into ``staging``; the slow serialisers and pyLODE run in ``pool`` meanwhile."""
+    with timer("export.dumps"):
+        dumps = dumps_of(built)
+        pending = [pool.submit(write_ontology_docs, paths.ontology, staging / "docs" / "ontology.html")]
+        pending += write_store_dumps(dumps, staging, pool)
+    report = _report(project, dumps, built, violations, reasoner, timer.timings)
+    with timer("export.ontology"):
+        ontology_name = URIRef(base + str(ONTOLOGY_GRAPH)[len(BASE):])
+        write_owl(graph_from_store(built, ontology_name), staging / "ontology.owl")
+    with timer("export.void"):
+        void = void_description(built, dumps, project.sources, base=base, endpoint=DEFAULT_ENDPOINT)
+        write_turtle(void, staging / "void.ttl")
+    with timer("export.views"):
+        from ..views.storeviews import write_views_from_store
+
+        write_views_from_store(built, staging / "views", report=report, sources=project.sources, network_dir=staging)
+    with timer("export.wait"):  # for the other processes: dumps and ontology docs
+        for future in pending:
+            future.result()
+    return report
+
+
+def _check_outputs(staging: Path) -> None:
+    """Every contracted output is there before the build replaces the last good one."""
+    missing = [name for name in OUTPUTS if not (staging / name).is_file()]
+    if missing:
+        raise RuntimeError(f"the build did not write {', '.join(missing)}")
 
 
 @contextmanager
@@ -252,8 +233,7 @@ def _background() -> Iterator[Executor]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _report(project: ProjectData, dumps: Dumps, built: ox.Store, violations, reasoner: dict, timings, *,
-            store: str) -> dict:
+def _report(project: ProjectData, dumps: Dumps, built: ox.Store, violations, reasoner: dict, timings) -> dict:
     reports = project.evidence
     total_facts = sum(r.fact_triples for r in reports.values())
     with_evidence = sum(r.facts_with_evidence for r in reports.values())
@@ -264,7 +244,7 @@ def _report(project: ProjectData, dumps: Dumps, built: ox.Store, violations, rea
             "facts_with_evidence": with_evidence,
             "sources": {sid: r.as_dict() for sid, r in sorted(reports.items())},
         },
-        "store": store,
+        "store": "oxigraph",
         "graphs": {str(name): n for name, n in dumps.graph_sizes.items()},
         "triples": dumps.triples,
         "classes": class_counts(built),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import DataError
@@ -389,18 +389,16 @@ SELECT DISTINCT ?target ?source ?start ?end ?exact WHERE {
 }"""
 
 
-def selector_rows(graph: Graph) -> list[tuple]:
-    """(target, source, start, end, exact) of every target in an rdflib graph (see SELECTORS_QUERY)."""
-    rows = []
-    for target, source in graph.subject_objects(OA.hasSource):
-        start = end = exact = None
-        for selector in graph.objects(target, OA.hasSelector):
-            if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
-            elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
-                exact = graph.value(selector, OA.exact)
-        rows.append((target, source, start, end, exact))
-    return rows
+def selector_rows(store: ox.Store) -> list[tuple]:
+    """(target, source, start, end, exact) of every evidence target in ``store`` (SELECTORS_QUERY)."""
+    answer = store.query(SELECTORS_QUERY, use_default_graph_as_union=True)
+    return [tuple(_row_value(row[v]) for v in ("target", "source", "start", "end", "exact")) for row in answer]
+
+
+def _row_value(term):
+    if term is None:
+        return None
+    return URIRef(term.value) if isinstance(term, ox.NamedNode) else term.value
 
 
 def check_offsets(rows, texts: dict[URIRef, str]) -> list[str]:

@@ -1,8 +1,9 @@
 """Reading a project: ontology, shapes, sources, facts with their evidence, links and datasets.
 
 ``read_project`` parses every input and resolves every evidence quote into plain triples, before any
-engine holds them; ``load_project`` gives the same project as rdflib graphs, as the tools other than
-the build (linking, the IRI registry, division codes) use it.
+engine holds them; the build puts them into its Oxigraph store and checks every quote's offsets
+there (``check_source_offsets``). ``load_project`` does the same and reads the named graphs back as
+rdflib graphs, as the tools other than the build (linking, the IRI registry, division codes) use them.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..errors import DataError
 from ..paths import ProjectPaths
-from ..rdf.graphs import canonical, union_of
+from ..rdf.graphs import canonical
 from ..rdf.load import parse_rdf_file
 from ..rdf.namespaces import BACKGROUND_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, bind_prefixes, source_graph
+from ..rdf.store import graph_from_store, store_of
 from ..rdf.terms import ntriples_text
 from .evidence import EvidenceReport, ResolvedSource, check_offsets, resolve_source, selector_rows
 from .sources import SourceText, load_sources
@@ -48,17 +51,6 @@ class ProjectData:
             named[name] = ntriples_text(resolved.facts) + resolved.evidence
         return named
 
-    def facts(self) -> Graph:
-        """What the reasoner reads besides the ontology: every fact, no evidence."""
-        graph = Graph()
-        for name, small in self.graphs.items():
-            if name != ONTOLOGY_GRAPH:
-                graph += small
-        for resolved in self.resolved.values():
-            for triple in resolved.facts:
-                graph.add(triple)
-        return graph
-
     def size(self) -> int:
         """Triples over all named graphs (counted once per graph: an upper bound of the union)."""
         return sum(len(g) for g in self.graphs.values()) + sum(
@@ -67,14 +59,10 @@ class ProjectData:
 
 @dataclass
 class LoadedProject:
-    """A project loaded into rdflib graphs (the ``memory`` engine), as tools other than the build use it."""
+    """A project's named graphs as rdflib graphs, read back from its store: what the linking tools use."""
 
-    ontology: Graph
-    shapes: Graph
     sources: list[SourceText]
     graphs: dict[URIRef, Graph]
-    facts: Graph
-    evidence: dict[str, EvidenceReport]
 
 
 def _parse_all(paths: list[Path]) -> Graph:
@@ -113,26 +101,17 @@ def read_project(paths: ProjectPaths) -> ProjectData:
     return ProjectData(ontology, shapes, sources, graphs, resolved)
 
 
-def memory_graphs(project: ProjectData) -> dict[URIRef, Graph]:
-    """The project's named graphs as rdflib graphs."""
-    graphs: dict[URIRef, Graph] = {}
-    for name, content in project.named_graphs().items():
-        if isinstance(content, Graph):
-            graphs[name] = content
-        else:
-            graphs[name] = bind_prefixes(Graph()).parse(data=content, format="nt")
-    return graphs
-
-
 def load_project(paths: ProjectPaths) -> LoadedProject:
-    """The project in rdflib graphs, its evidence checked against the texts."""
+    """The project read, its evidence checked against the texts, its named graphs as rdflib graphs."""
     project = read_project(paths)
-    graphs = memory_graphs(project)
-    check_source_offsets(selector_rows(union_of(graphs)), project.sources)
-    return LoadedProject(project.ontology, project.shapes, project.sources, graphs, project.facts(), project.evidence)
+    store = store_of(project.named_graphs())
+    check_source_offsets(store, project.sources)
+    graphs = {name: bind_prefixes(graph_from_store(store, name)) for name in sorted(project.named_graphs(), key=str)}
+    return LoadedProject(project.sources, graphs)
 
 
-def check_source_offsets(rows, sources: list[SourceText]) -> None:
-    problems = check_offsets(rows, {s.iri: s.text for s in sources})
+def check_source_offsets(store: ox.Store, sources: list[SourceText]) -> None:
+    """A DataError unless every evidence selector in ``store`` quotes its source text at its offsets."""
+    problems = check_offsets(selector_rows(store), {s.iri: s.text for s in sources})
     if problems:
         raise DataError("evidence offsets do not match the texts:\n" + "\n".join(f"  - {p}" for p in problems))

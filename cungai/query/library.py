@@ -28,6 +28,7 @@ from typing import Callable, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from ..config import DEFAULT_ENGINE
 from ..errors import DataError, UsageError
 from ..rdf.namespaces import PREFIXES, XSD
 from ..paths import project_paths
@@ -239,11 +240,11 @@ def _build_dir(build_dir: Path | str | None) -> Path:
 
 
 def run_sparql(
-    text: str, *, bindings: Mapping[str, Node] | None = None, store: str = "memory",
+    text: str, *, bindings: Mapping[str, Node] | None = None, engine: str = DEFAULT_ENGINE,
     endpoint: str | None = None, build_dir: Path | str | None = None, limit: int | None = None,
     project_prefixes: bool = False,
 ) -> QueryResult:
-    """Run SPARQL text on the built graph (``store``: memory or oxigraph) or on a remote ``endpoint``.
+    """Run SPARQL text on the built graph (``engine``: oxigraph or rdflib) or on a remote ``endpoint``.
 
     With ``project_prefixes`` the query may use the project's prefixes (``cg:``, ``park:`` …)
     without declaring them.
@@ -259,16 +260,16 @@ def run_sparql(
     from .stores import open_engine
 
     inspect(text)  # bad syntax and updates fail before the graph is loaded
-    return open_engine(store, _build_dir(build_dir)).run(text, bindings or {}, limit=limit)
+    return open_engine(engine, _build_dir(build_dir)).run(text, bindings or {}, limit=limit)
 
 
 def run_query(
-    query: StoredQuery | str, *, params: Mapping[str, str] | None = None, store: str = "memory",
+    query: StoredQuery | str, *, params: Mapping[str, str] | None = None, engine: str = DEFAULT_ENGINE,
     endpoint: str | None = None, build_dir: Path | str | None = None, queries_dir: Path | str | None = None,
 ) -> QueryResult:
     """Run a stored query (by name or as loaded) with its parameters bound; defaults fill the rest."""
     stored = query if isinstance(query, StoredQuery) else get_query(query, queries_dir)
-    return run_sparql(stored.text, bindings=stored.bindings(params), store=store, endpoint=endpoint,
+    return run_sparql(stored.text, bindings=stored.bindings(params), engine=engine, endpoint=endpoint,
                       build_dir=build_dir)
 
 

@@ -1,4 +1,4 @@
-"""The two local engines behind ``--store``: rdflib in memory and Oxigraph, over the same ``kg.trig``.
+"""The two local engines behind ``--engine``: Oxigraph and rdflib in memory, over the same ``kg.trig``.
 
 Both load every named graph of ``build/kg.trig`` and query their union as the default graph
 (rdflib ``Dataset(default_union=True)``; for Oxigraph see ``OxigraphEngine``). Parameters never
@@ -19,13 +19,11 @@ from typing import Iterator, Mapping, Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
+from ..config import ENGINES
 from ..errors import UsageError
 from .results import QueryResult, from_terms
 from ..rdf.terms import to_rdflib
 from ..rdf.sparql import check_local, syntax_error, with_values
-
-STORES = ("memory", "oxigraph")
-
 
 class Engine(Protocol):
     """Something that answers SPARQL over the built graph."""
@@ -123,12 +121,12 @@ class OxigraphEngine:
         return from_terms("SELECT", variables, rows, limit=limit)
 
 
-def open_engine(store: str, build_dir: Path) -> Engine:
-    """The engine called ``store`` (``memory`` or ``oxigraph``) over ``build_dir/kg.trig``."""
+def open_engine(engine: str, build_dir: Path) -> Engine:
+    """The engine called ``engine`` (``oxigraph`` or ``rdflib``) over ``build_dir/kg.trig``."""
     path = trig_path(build_dir)
-    if store == "memory":
-        return MemoryEngine(path)
-    if store == "oxigraph":
+    if engine == "oxigraph":
         return OxigraphEngine(path)
-    raise UsageError(f"unknown store {store!r}; use one of {', '.join(STORES)}")
+    if engine == "rdflib":
+        return MemoryEngine(path)
+    raise UsageError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
 

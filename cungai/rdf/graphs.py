@@ -1,8 +1,8 @@
-"""rdflib graphs made comparable: blank nodes labelled canonically, named graphs merged."""
+"""rdflib graphs made comparable: blank nodes labelled canonically, prefixes bound."""
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
 from .namespaces import bind_prefixes
@@ -16,11 +16,3 @@ def canonical(graph: Graph) -> Graph:
     for triple in graph:
         out.add(triple)
     return bind_prefixes(out)
-
-
-def union_of(graphs: dict[URIRef, Graph]) -> Graph:
-    union = Graph()
-    for graph in graphs.values():
-        for triple in graph:
-            union.add(triple)
-    return bind_prefixes(union)

@@ -2,7 +2,7 @@
 
 Entity IRIs are ``{BASE}id/{kind}/{slug}``; sources ``{BASE}source/{id}``; named graphs
 ``{BASE}graph/...``; the ontology ``{BASE}ontology#``. Slugs are written into the data once and
-never recomputed, so IRIs stay stable; ``rebase`` moves a whole graph to another base.
+never recomputed, so IRIs stay stable (``rdf.store.rebased_store`` moves a built store to another base).
 """
 
 from __future__ import annotations
@@ -32,14 +32,15 @@ ENTITY_KINDS = (
     "project", "quotation", "role", "scheme", "slogan", "strategy", "task", "transport", "unit",
 )
 
+#: The nodes a build generates for evidence: ``{BASE}id/{kind}/{hash}`` (statement, annotation, span).
+EVIDENCE_KINDS = ("statement", "annotation", "span")
+
 PREFIXES: dict[str, str] = {
     "cg": str(CG),
     "src": str(SRC),
     "graph": str(GRAPH),
     **{kind: f"{BASE}id/{kind}/" for kind in ENTITY_KINDS},
-    "statement": f"{BASE}id/statement/",
-    "annotation": f"{BASE}id/annotation/",
-    "span": f"{BASE}id/span/",
+    **{kind: f"{BASE}id/{kind}/" for kind in EVIDENCE_KINDS},
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),
@@ -95,19 +96,3 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
     return graph
-
-
-def rebase(graph: Graph, base: str) -> Graph:
-    """A copy of ``graph`` with every IRI under the default base moved under ``base``."""
-    if base == BASE:
-        return graph
-    def move(term):
-        if isinstance(term, URIRef) and str(term).startswith(BASE):
-            return URIRef(base + str(term)[len(BASE):])
-        if isinstance(term, Literal) and term.language is None and str(term).startswith(BASE):
-            return Literal(base + str(term)[len(BASE):], datatype=term.datatype)  # IRIs written as text
-        return term
-    out = Graph()
-    for s, p, o in graph:
-        out.add((move(s), move(p), move(o)))
-    return out
