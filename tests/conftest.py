@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cungai.build.pipeline import BuildResult, build
+from cungai.query.results import QueryResult, normal
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -23,6 +24,11 @@ def copy_project(target: Path, *, graph: Path | None = None) -> Path:
         shutil.copytree(REPO / "queries", target / "queries")
     shutil.copytree(graph or REPO / "graph", target / "graph")
     return target
+
+
+def rows_of(result: QueryResult) -> list[tuple]:
+    """The rows with every term in its normal form, for comparing engines."""
+    return [tuple(normal(term) for term in row) for row in result.rows]
 
 
 @pytest.fixture(scope="session")

@@ -9,19 +9,21 @@ import networkx as nx
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from cungai.views.analysis import (
-    BETWEENNESS_MIN_SAMPLES, LOUVAIN_EDGES, betweenness_samples, central_actors, communities_of, entity_network, layout,
-    measure, pagerank_of, write_gexf, write_graphml,
+    BETWEENNESS_MIN_SAMPLES, LOUVAIN_EDGES, betweenness_samples, central_actors, communities_of, layout, measure,
+    pagerank_of, write_gexf, write_graphml,
 )
 from cungai.build.pipeline import build
 from cungai.project.sources import load_sources
-from cungai.views.viewmodel import ACTOR_CLASSES, build_model
+from cungai.views.viewmodel import ACTOR_CLASSES
+
+from views_oracle import entity_network, whole_model
 
 ZHANG_SAN = "https://w3id.org/cungai/id/person/zhang-san"
 
 
 def test_network_holds_entities_and_their_stated_relations(mini):
     result = build(root=mini)
-    model = build_model(result.graphs, load_sources(mini / "graph" / "sources"))
+    model = whole_model(result.store, load_sources(mini / "graph" / "sources"))
     network = entity_network(model)
     nodes = set(network.nodes)
     assert ZHANG_SAN in nodes

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 
 from cungai.build.pipeline import OUTPUTS, build
 from cungai.errors import DataError

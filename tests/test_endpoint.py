@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI
+from conftest import IN_CI, rows_of
 
 try:
     import httpx
@@ -33,7 +33,6 @@ from rdflib.query import Result
 
 from cungai.serve.endpoint import ServerSettings, create_app
 from cungai.query.library import library, run_query
-from cungai.query.results import rows_of
 from cungai.query.stores import OxigraphEngine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -307,7 +306,7 @@ def capped_build(built, tmp_path_factory) -> Path:
     import pyoxigraph
 
     from cungai.project.sources import load_sources
-    from cungai.views.pages import write_views_from_store
+    from cungai.views.storeviews import write_views_from_store
 
     out = tmp_path_factory.mktemp("capped-build")
     shutil.copy(built.out_dir / "kg.trig", out / "kg.trig")

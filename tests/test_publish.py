@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import IN_CI
+from conftest import IN_CI, rows_of
 
 from cungai.cli import main
 from cungai.errors import EnvironmentProblem, UsageError
 from cungai.query.publish import publish, query_endpoint
 from cungai.query.library import library, run_query
-from cungai.query.results import rows_of
 from cungai.query.stores import OxigraphEngine
 
 REPO = Path(__file__).resolve().parent.parent

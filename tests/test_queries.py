@@ -16,9 +16,10 @@ from rdflib.plugins.sparql.parser import parseQuery
 from cungai.cli import main
 from cungai.errors import UsageError
 from cungai.query.library import get_query, library, load_query, run_query
-from cungai.query.results import rows_of
 from cungai.rdf.sparql import QueryRefused, QuerySyntaxError, inspect, with_values
 from cungai.query.stores import MemoryEngine, OxigraphEngine
+
+from conftest import rows_of
 
 REPO = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))

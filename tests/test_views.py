@@ -19,25 +19,24 @@ import hashlib
 import json
 import re
 import time
-import warnings
 from pathlib import Path
 
 import pytest
 from conftest import DATA, IN_CI, REPO, copy_project
 
 import pyoxigraph
-from rdflib import Dataset, URIRef
 
-from cungai.views.analysis import entity_network, measure
+from cungai.views.analysis import measure
 from cungai.views.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_page, open_page, require_browser
 from cungai.build.pipeline import build
 from cungai.errors import EnvironmentProblem
 from cungai.views.pagemodels import entity_href
 from cungai.project.sources import load_sources
-from cungai.views.storemodel import model_from_store
 from cungai.synth.generate import synthesize
-from cungai.views.viewmodel import build_model
-from cungai.views.pages import GRAPH_VIEWS, LARGE_GRAPH, graph_views, write_views_from_store
+from cungai.views.pages import GRAPH_VIEWS, LARGE_GRAPH
+from cungai.views.storeviews import write_views_from_store
+
+from views_oracle import entity_network, graph_views, whole_model
 
 LU_DEQUAN = "https://w3id.org/cungai/id/person/lu-dequan"
 HOSTILE = "<img src=x onerror=window.__pwned=1;alert(1)>"
@@ -93,7 +92,7 @@ def views(built, store, sources, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def model(store, sources):
-    return model_from_store(store, sources)
+    return whole_model(store, sources)
 
 
 def node_point(page, node_id: str) -> dict:
@@ -122,24 +121,6 @@ def drawn_pixels(page) -> int:
 
 
 # ------------------------------------------------------------------ the real project
-
-
-def test_the_store_model_is_the_rdflib_model(built, model, sources):
-    """The views read the build from Oxigraph with SPARQL: the same facts, evidence and entities as rdflib's."""
-    dataset = Dataset()
-    with warnings.catch_warnings():  # rdflib 7.6's Dataset warns about its own internals
-        warnings.simplefilter("ignore", DeprecationWarning)
-        dataset.parse(built.out_dir / "kg.trig", format="trig")
-    graphs = {g.identifier: g for g in dataset.graphs() if isinstance(g.identifier, URIRef)}
-    expected = build_model(graphs, sources)
-    assert [(f.triple, f.origin, f.evidence, f.citations) for f in model.facts] == \
-        [(f.triple, f.origin, f.evidence, f.citations) for f in expected.facts]
-    def described(entity):
-        return {**vars(entity), "written_pinyin": entity.pinyin}
-
-    assert {i: described(e) for i, e in model.entities.items()} == {i: described(e) for i, e in expected.entities.items()}
-    assert all(model.term(iri) == term for iri, term in expected.terms.items())
-    assert model.sources == expected.sources
 
 
 def test_every_page_loads_offline_without_errors(views, tab):

@@ -18,6 +18,7 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from .. import __version__
 from ..rdf.sparql import with_values
 from ..rdf.namespaces import (
+    curie,
     BASE, CG, DCAT, DCTERMS, ID, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD, bind_prefixes,
 )
 
@@ -80,8 +81,7 @@ def _subjects(store: ox.Store, predicate: URIRef | None = None, obj: URIRef | No
 def class_counts(store: ox.Store) -> dict[str, int]:
     """Instances per class (asserted types, each instance once), as compact names, most frequent first."""
     answer = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } GROUP BY ?c")
-    manager = bind_prefixes(Graph()).namespace_manager
-    counts = {manager.normalizeUri(URIRef(row["c"].value)): int(row["n"].value) for row in answer}
+    counts = {curie(row["c"].value) or f"<{row['c'].value}>": int(row["n"].value) for row in answer}
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 

@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from ..errors import DataError, EnvironmentProblem
-from ..rdf.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes, labels_of
+from ..rdf.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes, curie, labels_of
 
 OWL2_DATATYPES = frozenset({
     RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, XSD.string, XSD.normalizedString, XSD.token,
@@ -228,16 +228,4 @@ def explain_inconsistency(graph: Graph) -> list[str]:
 
 
 def _short(graph: Graph, term: URIRef) -> str:
-    try:
-        return graph.namespace_manager.normalizeUri(term)
-    except Exception:
-        return str(term)
-
-
-def open_ontology_file(path) -> int:
-    """Open an RDF/XML ontology file with owlready2 as Protégé users would; the number of classes."""
-    import owlready2
-
-    world = owlready2.World()
-    onto = world.get_ontology(f"file://{path}").load(only_local=True)
-    return len(list(onto.classes()))
+    return curie(term) or f"<{term}>"

@@ -62,14 +62,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 
 from ..errors import DataError, UsageError
-from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, OWL, RDF, RDFS, XSD, bind_prefixes
+from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, OWL, RDF, RDFS, XSD, curie
 from .reason import OWL2_DATATYPES
 
 if TYPE_CHECKING:
@@ -649,11 +648,6 @@ def _graph_size(scratch, name: str) -> int:
     return _count(scratch, COUNT[name])
 
 
-@lru_cache(maxsize=1)
-def _names() -> Graph:
-    return bind_prefixes(Graph())
-
-
 def _short(term) -> str:
     """A prefixed name for an IRI (rdflib or Oxigraph), a literal as Turtle writes it."""
     import pyoxigraph as ox
@@ -666,10 +660,7 @@ def _short(term) -> str:
     if isinstance(term, ox.NamedNode):
         term = URIRef(term.value)
     if isinstance(term, URIRef):
-        try:
-            return _names().namespace_manager.normalizeUri(term)
-        except Exception:
-            return f"<{term}>"
+        return curie(term) or f"<{term}>"
     return str(term)
 
 

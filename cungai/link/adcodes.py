@@ -33,7 +33,8 @@ from rdflib import Graph, Literal, URIRef
 from ..errors import DataError, EnvironmentProblem
 from ..project.names import normalise
 from ..rdf.namespaces import (
-    BASE, CG, GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, dataset_graph,
+    BASE, CG, GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, curie,
+    dataset_graph,
 )
 from ..paths import ProjectPaths, project_paths
 
@@ -194,13 +195,8 @@ def code_areas(graph: Graph, rows: list[Division]) -> tuple[list[AreaCode], list
     return coded, [Uncoded(a, label[a], uncoded[a]) for a in areas if a in uncoded]
 
 
-def _curie(iri: URIRef) -> str:
-    text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        local = text[len(ns):]
-        if text.startswith(ns) and local and all(c.isalnum() or c in "-_" for c in local):
-            return f"{prefix}:{local}"
-    return f"<{text}>"
+def _turtle_name(iri: URIRef) -> str:
+    return curie(iri) or f"<{iri}>"
 
 
 #: How the generated file names its generator. It keeps the module's path from before the package was
@@ -226,7 +222,7 @@ def render_links(graphs: dict[URIRef, Graph]) -> str:
     ]
     if uncoded:
         lines.append("# Areas without a code:")
-        lines += [f"#   {_curie(u.area)} {u.label}: {u.reason}" for u in uncoded]
+        lines += [f"#   {_turtle_name(u.area)} {u.label}: {u.reason}" for u in uncoded]
     lines.append("")
     for prefix in ("place", "schema", "skos", "dcterms", "void"):
         lines.append(f"@prefix {prefix}: <{PREFIXES[prefix]}> .")
@@ -244,8 +240,8 @@ def render_links(graphs: dict[URIRef, Graph]) -> str:
         lines += ["", f"# {PACKAGE} {version} {RESOURCE} line {division.line_number}: {division.line}"]
         statements = [f'schema:identifier "{division.code}"']
         if division.code in in_dataset:
-            statements.append(f"skos:exactMatch {_curie(division_iri(division.code))}")
-        lines.append(f"{_curie(item.area)} " + " ;\n    ".join(statements) + " .")
+            statements.append(f"skos:exactMatch {_turtle_name(division_iri(division.code))}")
+        lines.append(f"{_turtle_name(item.area)} " + " ;\n    ".join(statements) + " .")
     return "\n".join(lines) + "\n"
 
 

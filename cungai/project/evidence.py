@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import DataError
-from ..rdf.namespaces import CG, ID, OA, RDF, RDFS, SKOS, XSD, digest
+from ..rdf.namespaces import CG, ID, OA, RDF, RDFS, SKOS, XSD, curie, digest, prefix_block
 from .sources import SourceText
 from ..rdf.terms import RdflibTerms, nt, nt_string
 
@@ -209,14 +209,7 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
 
 def _compact(triple: Triple, prefixes: dict[str, str]) -> str:
     """A triple as the curator wrote it, with the file's prefixes."""
-    def short(term: Node) -> str:
-        if isinstance(term, URIRef):
-            for prefix, ns in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-                local = str(term)[len(ns):]
-                if str(term).startswith(ns) and re.fullmatch(r"[\w.-]*", local):
-                    return f"{prefix}:{local}"
-        return term.n3()
-    return " ".join(short(term) for term in triple)
+    return " ".join((isinstance(term, URIRef) and curie(term, prefixes)) or term.n3() for term in triple)
 
 
 def _show(triple: Triple) -> str:
@@ -380,9 +373,7 @@ def _cover(report: EvidenceReport, text: str, spans: set[Span]) -> None:
             report.uncovered_sentences.append(match.group().strip())
 
 
-SELECTORS_QUERY = """
-PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT DISTINCT ?target ?source ?start ?end ?exact WHERE {
+SELECTORS_QUERY = prefix_block("oa") + """SELECT DISTINCT ?target ?source ?start ?end ?exact WHERE {
   ?target oa:hasSource ?source .
   OPTIONAL { ?target oa:hasSelector ?position . ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }
   OPTIONAL { ?target oa:hasSelector ?quote . ?quote a oa:TextQuoteSelector ; oa:exact ?exact }

@@ -15,7 +15,6 @@ translation from a source: datasets that use it say so in their metadata.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,11 +122,3 @@ def division_name_en(name: str) -> str:
     proper, term = split_division_term(name.strip())
     english = dict(DIVISION_TERMS).get(term, "")
     return f"{romanise(proper)} {english}".strip()
-
-
-_SPACE = re.compile(r"\s+")
-
-
-def display(name: str) -> str:
-    """``name`` with runs of white space collapsed, for messages and tables."""
-    return _SPACE.sub(" ", name).strip()

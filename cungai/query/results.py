@@ -20,9 +20,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import UsageError
-from ..rdf.namespaces import PREFIXES, XSD, bind_prefixes
+from ..rdf.namespaces import PREFIXES, XSD, bind_prefixes, curie
 
-TABULAR_FORMATS = ("json", "xml", "csv", "tsv", "md", "table")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -104,14 +103,7 @@ def compact(term: Node | None) -> str:
         return str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
-    text = str(term)
-    best = max((ns for ns in PREFIXES.values() if text.startswith(ns)), key=len, default=None)
-    if best is not None:
-        local = text[len(best):]
-        if local and all(c.isalnum() or c in "-_." for c in local):
-            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-            return f"{prefix}:{local}"
-    return text
+    return curie(term) or str(term)
 
 
 def _json_term(term: Node) -> dict:
@@ -237,7 +229,7 @@ def graph_text(graph: Graph, fmt: str) -> str:
 
 
 def render(result: QueryResult, fmt: str) -> str:
-    """``result`` written in ``fmt`` (any of TABULAR_FORMATS but ``table``, or GRAPH_FORMATS)."""
+    """``result`` written in ``fmt`` (json, xml, csv, tsv, md, or one of GRAPH_FORMATS)."""
     if result.is_graph:
         if fmt not in GRAPH_FORMATS:
             fmt = "turtle"
@@ -246,11 +238,6 @@ def render(result: QueryResult, fmt: str) -> str:
     if fmt not in writers:
         raise UsageError(f"a {result.form} result cannot be written as {fmt}; use one of {', '.join(writers)}")
     return writers[fmt](result)
-
-
-def rows_of(result: QueryResult) -> list[tuple[Node | None, ...]]:
-    """The rows with every term in its normal form (for comparing engines)."""
-    return [tuple(normal(t) for t in row) for row in result.rows]
 
 
 def from_terms(form: str, variables: Sequence[str], rows: Iterable[Sequence[Node | None]], *,

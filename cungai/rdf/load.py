@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from ..errors import DataError
 
@@ -55,13 +55,3 @@ def parse_rdf_file(path: Path) -> Graph:
     except Exception as exc:  # rdflib raises BadSyntax, SyntaxError, ValueError... depending on the parser
         raise _syntax_error(path, exc) from None
     return graph
-
-
-def parse_dataset_file(path: Path) -> Dataset:
-    """A Dataset with the quads of a TriG file; a DataError naming file and line on bad syntax."""
-    dataset = Dataset()
-    try:
-        dataset.parse(path, format=_format_of(path))
-    except Exception as exc:
-        raise _syntax_error(path, exc) from None
-    return dataset

@@ -8,6 +8,8 @@ never recomputed, so IRIs stay stable (``rdf.store.rebased_store`` moves a built
 from __future__ import annotations
 
 import hashlib
+import re
+from typing import Mapping
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
@@ -15,7 +17,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TI
 BASE = "https://w3id.org/cungai/"
 
 CG = Namespace(BASE + "ontology#")
-ONTOLOGY_IRI = URIRef(BASE + "ontology")
 ID = Namespace(BASE + "id/")
 SRC = Namespace(BASE + "source/")
 GRAPH = Namespace(BASE + "graph/")
@@ -89,6 +90,38 @@ def digest(*parts: str, length: int = 16) -> str:
 def labels_of(graph: Graph, node) -> dict[str | None, str]:
     """The ``rdfs:label`` values of ``node`` by language tag (``None`` for an untagged one)."""
     return {lit.language: str(lit) for lit in graph.objects(node, RDFS.label) if isinstance(lit, Literal)}
+
+
+_LOCAL_NAME = re.compile(r"[\w.-]+")
+
+
+def curie(iri: object, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
+    """``prefix:local`` for ``iri`` with the longest namespace of ``prefixes`` it starts with, when the
+    rest is a plain local name (letters, digits, ``_``, ``-``, ``.``); None when no prefix fits.
+    Callers say how an IRI without a prefix is written (``<iri>``, the IRI as it is)."""
+    text = str(iri)
+    best = max((p for p, ns in prefixes.items() if text.startswith(ns) and _LOCAL_NAME.fullmatch(text[len(ns):])),
+               key=lambda p: len(prefixes[p]), default=None)
+    return f"{best}:{text[len(prefixes[best]):]}" if best is not None else None
+
+
+def prefix_block(*names: str) -> str:
+    """SPARQL ``PREFIX`` declarations for the project's prefixes ``names``, one a line."""
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
+def graph_role(name: object) -> str | None:
+    """What a named graph of a build holds, from its IRI (under the default base): ``source`` (a
+    source's facts and evidence), ``dataset``, ``vocabulary`` (the ontology), ``background``,
+    ``links``, ``inferred``, ``sources`` (the sources' metadata); None for any other graph."""
+    text = str(name)
+    tail = text[len(str(GRAPH)):] if text.startswith(str(GRAPH)) else ""
+    if tail.startswith("source/"):
+        return "source"
+    if tail.startswith("dataset/"):
+        return "dataset"
+    return {"ontology": "vocabulary", "background": "background", "links": "links",
+            "inferred": "inferred", "sources": "sources"}.get(tail)
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -220,7 +220,7 @@ def query_form(text: str) -> str:
     raise QuerySyntaxError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
 
 
-def _where_brace(text: str) -> int:
+def where_brace(text: str) -> int:
     """Offset of the ``{`` that opens the WHERE group of a SELECT, ASK or DESCRIBE query."""
     for match in _code(text):
         if match.lastgroup == "brace":
@@ -265,5 +265,5 @@ def with_values(text: str, bindings: Mapping[str, Node]) -> str:
         return text
     if query_form(text) == "CONSTRUCT":
         raise UsageError("parameters can be bound in SELECT, ASK and DESCRIBE queries, not CONSTRUCT")
-    at = _where_brace(text) + 1
+    at = where_brace(text) + 1
     return f"{text[:at]}\n  {values_block(bindings)}\n{text[at:]}"

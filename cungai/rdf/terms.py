@@ -17,7 +17,6 @@ from rdflib.term import Node
 from ..errors import DataError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Triple = tuple[Node, Node, Node]
 

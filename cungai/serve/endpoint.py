@@ -13,7 +13,7 @@ it from loading anything else) with the query library as ready examples; ``/view
 browser views of ``build/views``, ``/docs/`` the ontology documentation and ``/data/`` the dumps.
 An entity page the build did not write (it writes those of the most central entities) is rendered
 when asked for, at the same URL ``/views/entity/{kind}/{slug}.html``, from the query workers'
-store (``storeviews.OnDemandPages``), so every link of the views leads somewhere.
+store (``views.ondemand.OnDemandPages``), so every link of the views leads somewhere.
 
 rdflib-endpoint was considered: it runs rdflib (slow beyond ~100k triples), executes SERVICE,
 has no time limit or row cap, and its page loads YASGUI from a CDN, so it does not fit.
@@ -33,6 +33,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from ..config import DOWNLOADS, HOST, MAX_REQUEST_BYTES, MAX_ROWS, PORT, QUERY_TIMEOUT_S, QUERY_WORKERS
 from ..errors import CungaiError, UsageError
 from .query_page import page_html
 from ..query.results import GRAPH_FORMATS, MEDIA_TYPES
@@ -48,7 +49,6 @@ ACCEPTED = {
     "application/n-triples": "nt", "text/plain": "nt",
     "application/ld+json": "jsonld",
 }
-DUMPS = ("kg.trig", "kg.nt", "kg.ttl", "kg.jsonld", "void.ttl", "ontology.owl", "report.json")
 PAGE_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
                "connect-src 'self'; form-action 'self'; img-src 'self' data:; base-uri 'none'")
 #: The policy of the browser views (the one their own ``<meta>`` declares), for pages rendered on demand.
@@ -62,10 +62,10 @@ class ServerSettings:
 
     build_dir: Path
     queries_dir: Path | None = None
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    max_request_bytes: int = 64 * 1024
-    workers: int = 2
+    timeout: float = QUERY_TIMEOUT_S
+    max_rows: int = MAX_ROWS
+    max_request_bytes: int = MAX_REQUEST_BYTES
+    workers: int = QUERY_WORKERS
     cors_origins: tuple[str, ...] = ()  # origins whose pages may read answers; ("*",) for any, () for none
 
 
@@ -243,8 +243,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     @app.get("/data/{name}")
     def dump(name: str) -> Response:
         path = settings.build_dir / name
-        if name not in DUMPS or not path.is_file():
-            return problem(404, f"no such file; offered: {', '.join(DUMPS)}")
+        if name not in DOWNLOADS or not path.is_file():
+            return problem(404, f"no such file; offered: {', '.join(DOWNLOADS)}")
         return FileResponse(path)
 
     views_dir = settings.build_dir / "views"
@@ -252,7 +252,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     on_demand_lock = threading.Lock()  # not ``lock``: making the pages takes the pool, which takes ``lock``
 
     def entity_pages():
-        from ..views.storeviews import OnDemandPages
+        from ..views.ondemand import OnDemandPages
 
         with on_demand_lock:
             if on_demand["pages"] is None:
@@ -303,7 +303,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     return app
 
 
-def serve(settings: ServerSettings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(settings: ServerSettings, *, host: str = HOST, port: int = PORT) -> None:
     """Run the endpoint with uvicorn until interrupted."""
     import uvicorn
 

@@ -44,16 +44,14 @@ def read_axioms(ontology_files: list[Path], prefixes: dict[str, str]) -> tuple[A
     from rdflib import Graph
     from rdflib.namespace import OWL, RDF, RDFS
 
+    from ..rdf.namespaces import curie
+
     graph = Graph()
     for path in ontology_files:
         graph.parse(path, format="turtle")
 
     def short(iri) -> str:
-        text = str(iri)
-        for prefix, ns in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-            if text.startswith(ns):
-                return f"{prefix}:{text[len(ns):]}"
-        return f"<{text}>"
+        return curie(iri, prefixes) or f"<{iri}>"
 
     inverse: dict[str, str] = {}
     for p, q in graph.subject_objects(OWL.inverseOf):

@@ -83,32 +83,6 @@ def network_nodes(entities: dict, model: KnowledgeModel) -> nx.MultiDiGraph:
     return network
 
 
-def entity_network(model: KnowledgeModel) -> nx.MultiDiGraph:
-    """Entities as nodes, asserted entity-to-entity facts as edges (keyed by property CURIE).
-
-    Node attributes: ``label`` (zh, else en), ``label_zh``, ``label_en``, ``class`` (CURIE of the
-    most specific class), ``iri``. Edge attributes: ``predicate`` (IRI), ``label`` (zh), ``origin``,
-    ``quote`` (the first evidence quote, empty for background facts).
-    """
-    network = network_nodes(model.entities, model)
-    for fact in model.facts:
-        if fact.inferred or fact.origin == "vocabulary":
-            continue
-        s, o = str(fact.subject), str(fact.object)
-        if s == o or s not in network or o not in network:
-            continue
-        term = model.term(fact.predicate)
-        network.add_edge(
-            s, o, key=term.curie,
-            predicate=str(fact.predicate),
-            label=term.label("zh"),
-            label_en=term.label("en"),
-            origin=fact.origin,
-            quote=fact.evidence[0].exact if fact.evidence else "",
-        )
-    return network
-
-
 def simple_graph(network: nx.Graph) -> nx.Graph:
     """The undirected simple graph of ``network`` (no loops, one edge per pair), nodes sorted."""
     simple = nx.Graph()

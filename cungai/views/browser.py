@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     build_dir = Path(args[0]) if args else Path("build")
     try:
+        require_browser()
         results = check_views(build_dir, screenshots=build_dir / "screenshots")
     except EnvironmentProblem as exc:
         print(f"environment problem: {exc}", file=sys.stderr)

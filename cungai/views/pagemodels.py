@@ -306,20 +306,6 @@ class ArticleModel:
         return self.characters_covered / self.characters if self.characters else 1.0
 
 
-def article_model(model: KnowledgeModel, source_id: str, *, report: dict | None = None, bins: int = 120) -> ArticleModel:
-    """Split the text of ``source_id`` at every span boundary; list the facts each span supports."""
-    supports: dict[Evidence, list[Fact]] = defaultdict(list)
-    for fact in model.facts:
-        for evidence in fact.evidence:
-            if evidence.source_id == source_id:
-                supports[evidence].append(fact)
-    lines = {evidence: [ArticleFact(str(f.subject), str(f.predicate), f.subject in model.entities, _fact_line(model, f))
-                        for f in facts]
-             for evidence, facts in supports.items()}
-    hrefs = {str(iri): (entity_href(e), served_only(e)) for iri, e in model.entities.items()}
-    return article_from_lines(model.sources[source_id], lines, hrefs, report=report, bins=bins)
-
-
 @dataclass(frozen=True)
 class ArticleFact:
     """One fact a span supports: its subject and predicate (to order and to pick the span's entity) and its line."""
@@ -402,27 +388,5 @@ def spans_data(article: ArticleModel) -> dict:
     return {"spans": spans, "nodes": [list(n) for n in nodes], "predicates": [list(p) for p in predicates]}
 
 
-def _fact_line(model: KnowledgeModel, fact: Fact) -> dict:
-    predicate = model.term(fact.predicate)
-    subject, value = model.entities.get(fact.subject), model.entities.get(fact.object)
-    return {
-        "s_zh": model.node_label(fact.subject, "zh"), "s_en": model.node_label(fact.subject, "en"),
-        "p_zh": predicate.label("zh"), "p_en": predicate.label("en"),
-        "o_zh": model.node_label(fact.object, "zh"), "o_en": model.node_label(fact.object, "en"),
-        "s_href": entity_href(subject) if subject is not None else "",
-        "o_href": entity_href(value) if value is not None else "",
-        "s_served": served_only(subject) if subject is not None else False,
-        "o_served": served_only(value) if value is not None else False,
-    }
-
-
 def community_colour(community: int) -> str:
     return COMMUNITY_COLOURS[community % len(COMMUNITY_COLOURS)] if community >= 0 else "#cccccc"
-
-
-__all__ = [
-    "CATEGORIES", "ArticleFact", "ArticleModel", "Category", "NodeStyle", "Segment", "article_from_lines",
-    "article_href", "article_model", "category_of", "spans_data", "community_colour", "entity_href", "entity_summary",
-    "evidence_view", "first_evidence", "node_styles", "search_index", "served_only", "statement_groups",
-    "term_view", "value_view",
-]

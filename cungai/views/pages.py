@@ -1,7 +1,7 @@
 """Browser views of the built graph: the only module that writes pyvis pages.
 
-``storeviews.write_views_from_store`` writes ``build/views/`` from the build's Oxigraph store
-(``write_views`` does the same from rdflib graphs); this module holds what it renders with:
+``storeviews.write_views_from_store`` writes ``build/views/`` from the build's Oxigraph store;
+this module holds what it renders with:
 
 - ``index.html``: what the graph holds, links to every view, a search over the entities that have
   a page, by zh, en or pinyin, the most central actors and the communities;
@@ -45,19 +45,18 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from .. import __version__
 from .analysis import Centrality, in_network
 from ..rdf.namespaces import CG, ORG, SCHEMA, TIME
 from .pagemodels import (
-    CATEGORIES, NodeStyle, article_href, category_of, community_colour, entity_href, entity_summary,
+    CATEGORIES, NodeStyle, article_href, category_of, community_colour, entity_summary,
     evidence_view, first_evidence, node_styles, statement_groups, term_view,
 )
 from .viewmodel import Entity, Fact, KnowledgeModel
 
 VIS_VERSION = "vis-9.1.2"
-NETWORK_FILES = ("kg.graphml", "kg.gexf")
 NEIGHBOURHOOD_MAX = 40
 LABEL_MAX = 16
 #: A graph page draws at most this many nodes (the most central): vis-network stays responsive.
@@ -280,13 +279,6 @@ def legend_of(nodes: Iterable[dict]) -> list[dict]:
     return sorted(counts.values(), key=lambda r: (order.get(r["category"], 99), -r["count"], r["cls"]))
 
 
-def graph_views(model: KnowledgeModel, measures: Mapping[str, Centrality], *,
-                max_nodes: int = GRAPH_NODES_MAX) -> list[GraphView]:
-    """Every graph page of ``GRAPH_VIEWS``, from a model that holds every fact."""
-    styles = node_styles(model, measures)
-    return [graph_view(model, measures, spec, styles=styles, max_nodes=max_nodes) for spec in GRAPH_VIEWS]
-
-
 def neighbourhood(model: KnowledgeModel, measures: Mapping[str, Centrality], iri: URIRef,
                   styles: Mapping[URIRef, NodeStyle]) -> GraphView:
     """An entity, the entities one fact away (the most central ``NEIGHBOURHOOD_MAX``) and those facts."""
@@ -450,14 +442,6 @@ def entity_page_context(model: KnowledgeModel, measures: Mapping[str, Centrality
     )
 
 
-def render_entity_page(renderer: PageRenderer, model: KnowledgeModel, measures: Mapping[str, Centrality],
-                       iri: URIRef, *, styles: Mapping[URIRef, NodeStyle] | None = None) -> str:
-    """The HTML of the page of ``iri`` (what the build writes, what ``cungai serve`` renders on demand)."""
-    styles = styles or node_styles(model, measures)
-    return renderer.render(entity_href(model.entities[iri]), "entity.html",
-                           **entity_page_context(model, measures, styles, iri))
-
-
 def class_rows(entities: Iterable[Entity], model: KnowledgeModel) -> list[dict]:
     """One row per most specific class: its labels, colour, shape and number of entities."""
     counts: dict[URIRef, int] = {}
@@ -487,36 +471,6 @@ def communities(model: KnowledgeModel, measures: Mapping[str, Centrality], *, to
         found.append({"id": community, "size": len(ranked), "colour": community_colour(community),
                       "members": [entity_summary(model, by_text[n]) for n, _ in ranked[:members] if n in by_text]})
     return found
-
-
-def write_views(graphs: dict[URIRef, Graph], out_dir: Path, *, report: dict, sources: Sequence = (),
-                network_dir: Path | None = None, max_graph_nodes: int = GRAPH_NODES_MAX,
-                max_entity_pages: int = ENTITY_PAGES_MAX) -> ViewsResult:
-    """Write every page of the views from the build's rdflib ``graphs`` (by named-graph IRI).
-
-    The graphs go into an in-memory Oxigraph store and ``storeviews.write_views_from_store``
-    writes the pages: one way of writing them, whatever holds the graph.
-    """
-    from ..build.assemble import store_of
-
-    return write_views_from_store(store_of(graphs), out_dir, report=report, sources=sources,
-                                  network_dir=network_dir, max_graph_nodes=max_graph_nodes,
-                                  max_entity_pages=max_entity_pages)
-
-
-def write_views_from_store(store, out_dir: Path, *, report: dict, sources: Sequence = (),
-                           network_dir: Path | None = None, max_graph_nodes: int = GRAPH_NODES_MAX,
-                           max_entity_pages: int = ENTITY_PAGES_MAX,
-                           max_article_pages: int = ARTICLE_PAGES_MAX) -> ViewsResult:
-    """Write every page of the views of the build in ``store`` (a pyoxigraph ``Store`` of its named graphs).
-
-    See ``storeviews.write_views_from_store``; this name is the one the build calls.
-    """
-    from .storeviews import write_views_from_store as write
-
-    return write(store, out_dir, report=report, sources=sources, network_dir=network_dir,
-                 max_graph_nodes=max_graph_nodes, max_entity_pages=max_entity_pages,
-                 max_article_pages=max_article_pages)
 
 
 def reset(out_dir: Path) -> Path:

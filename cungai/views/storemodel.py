@@ -27,23 +27,18 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..rdf.namespaces import BASE, XSD
+from ..rdf.namespaces import BASE, XSD, graph_role, prefix_block
+from ..rdf.sparql import where_brace
 from ..rdf.terms import nt
 from .viewmodel import (
-    Entity, Evidence, FactRow, KnowledgeModel, _role, assemble_model, is_fact,
+    Entity, Evidence, FactRow, KnowledgeModel, assemble_model, is_fact,
 )
 
 #: A SELECT runner: query text and bindings (variable → RDF term, or a list of terms for a VALUES
 #: block) in, rows of rdflib terms (variable → term, unbound variables absent) out.
 Select = Callable[[str, Mapping[str, object]], Iterable[Mapping[str, Node]]]
 
-PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX cg: <https://w3id.org/cungai/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIXES = prefix_block("rdf", "rdfs", "skos", "cg", "oa", "dcterms")
 
 #: Every triple of the graphs that hold facts, without the evidence nodes (filtered again in Python).
 FACTS = PREFIXES + """SELECT ?g ?s ?p ?o WHERE {
@@ -120,7 +115,7 @@ _DECIMAL = re.compile(r"[+-]?\d*\.\d+")
 _SAFE_IRI = re.compile(r'[^\x00-\x20<>"{}|^`\\]+')
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     if "\\" not in text:
         return text
 
@@ -167,13 +162,13 @@ class TermReader:
     def _from_text(self, cell: str) -> Node:
         first = cell[0]
         if first == "<":
-            return self.iri(_unescape(cell[1:-1]))
+            return self.iri(unescape(cell[1:-1]))
         if first == '"':
             end = cell.rindex('"')  # a language tag or a datatype IRI holds no quote
-            lexical, rest = _unescape(cell[1:end]), cell[end + 1:]
+            lexical, rest = unescape(cell[1:end]), cell[end + 1:]
             if rest.startswith("@"):
                 return self.literal(lexical, rest[1:], None)
-            return self.literal(lexical, None, _unescape(rest[3:-1]) if rest.startswith("^^<") else None)
+            return self.literal(lexical, None, unescape(rest[3:-1]) if rest.startswith("^^<") else None)
         if cell.startswith("_:"):
             return BNode(cell[2:])
         if cell in ("true", "false"):
@@ -263,7 +258,7 @@ def with_value_blocks(text: str, bindings: Mapping[str, object], spell: Callable
             raise ValueError(f"not a variable name: {name!r}")
         values = value if isinstance(value, (list, tuple)) else [value]
         blocks.append(f"VALUES ?{name} {{ {' '.join(spell(v) for v in values)} }}")
-    at = text.index("{", text.index("WHERE")) + 1
+    at = where_brace(text) + 1
     return text[:at] + "\n  " + "\n  ".join(blocks) + "\n" + text[at:]
 
 
@@ -277,7 +272,7 @@ def _graph_of(select: Select, name: URIRef) -> Graph:
     return graph
 
 
-def _fact_rows(context: "StoreContext", query: str, bindings: Mapping[str, object],
+def fact_rows(context: "StoreContext", query: str, bindings: Mapping[str, object],
                evidence: Mapping[tuple, list[Evidence]]) -> Iterator[FactRow]:
     seen: set[tuple] = set()
     roles, citations = context.roles, context.citations
@@ -301,7 +296,7 @@ class StoreContext:
         self.reader = reader
         self.base = reader.base
         names = [row["g"] for row in select(GRAPH_NAMES, {})]
-        self.roles: dict[Node, str | None] = {name: _role(str(name)) for name in names}
+        self.roles: dict[Node, str | None] = {name: graph_role(name) for name in names}
         self.ontology = Graph()
         self.metadata = Graph()
         for name, role in sorted(self.roles.items(), key=lambda item: str(item[0])):
@@ -370,18 +365,6 @@ class StoreContext:
         }
 
 
-def model_from_store(store, sources: Sequence = ()) -> KnowledgeModel:
-    """The whole model of the build in ``store`` (a pyoxigraph ``Store`` of its named graphs).
-
-    Every fact with its evidence: what ``build_model`` gives from rdflib graphs. Linear in the
-    facts (8 s at 1M triples): the views of a large build read ``model_around`` instead.
-    """
-    select, reader = oxigraph_select(store)
-    context = StoreContext(select, reader)
-    evidence = context.evidence(STATEMENTS, {})
-    return context.assemble(_fact_rows(context, FACTS, context.fact_bindings(), evidence), sources)
-
-
 def model_around(context: StoreContext, iris: Sequence[URIRef], *, about: Sequence[URIRef] = (),
                  near: Sequence[URIRef] | None = None, sources: Sequence = (),
                  known: Mapping[URIRef, Entity] | None = None) -> KnowledgeModel:
@@ -401,7 +384,7 @@ def model_around(context: StoreContext, iris: Sequence[URIRef], *, about: Sequen
     def read(query: str, statements: str, variable: str, entities: Sequence[URIRef]) -> None:
         for chunk in _chunks(list(entities)):
             evidence = context.evidence(statements, {variable: chunk})
-            rows.extend(_fact_rows(context, query, {variable: chunk}, evidence))
+            rows.extend(fact_rows(context, query, {variable: chunk}, evidence))
 
     read(TRIPLES, STATEMENTS, "s", iris)
     read(TRIPLES, STATEMENTS, "o", iris)

@@ -18,14 +18,14 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from pypinyin import Style, lazy_pinyin
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..rdf.namespaces import (
-    BASE, CG, DCTERMS, OA, ORG, PREFIXES, PROV, RDF, RDFS, SKOS,
+    BASE, CG, DCTERMS, ORG, PROV, RDF, RDFS, SKOS, curie, source_iri,
 )
 
 ENTITY_ROOT = BASE + "id/"
@@ -193,7 +193,7 @@ class KnowledgeModel:
         if found is None:
             zh_en = BUILTIN_LABELS.get(iri)
             labels = {"zh": zh_en[0], "en": zh_en[1]} if zh_en else {}
-            found = Term(iri, curie(iri), labels, {})
+            found = Term(iri, curie(iri) or str(iri), labels, {})
             self.terms[iri] = found
         return found
 
@@ -239,16 +239,6 @@ class KnowledgeModel:
         return dates[-1] if dates else ""
 
 
-def curie(iri: Node) -> str:
-    """``iri`` shortened with the project's prefixes (the longest namespace that matches)."""
-    text = str(iri)
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{text[len(PREFIXES[best]):]}" if best else text
-
-
 def literal_text(value: Literal) -> str:
     """A literal as a reader expects it: its lexical form (dates, numbers, text)."""
     return str(value)
@@ -272,71 +262,6 @@ def split_entity_iri(iri: URIRef) -> tuple[str, str] | None:
     return kind, slug
 
 
-def graph_base(graphs: dict[URIRef, Graph]) -> str:
-    """The base IRI a build used, read from the name of its ontology graph."""
-    for name in graphs:
-        if str(name).endswith("graph/ontology"):
-            return str(name)[: -len("graph/ontology")]
-    return BASE
-
-
-def _to_default_base(graph: Graph, base: str) -> Graph:
-    if base == BASE:
-        return graph
-
-    def move(term: Node) -> Node:
-        if isinstance(term, URIRef) and str(term).startswith(base):
-            return URIRef(BASE + str(term)[len(base):])
-        return term
-
-    out = Graph()
-    for s, p, o in graph:
-        out.add((move(s), move(p), move(o)))
-    return out
-
-
-def _role(name: str) -> str | None:
-    tail = name[len(BASE + "graph/"):] if name.startswith(BASE + "graph/") else ""
-    if tail.startswith("source/"):
-        return "source"
-    if tail.startswith("dataset/"):
-        return "dataset"
-    return {"ontology": "vocabulary", "background": "background", "links": "links",
-            "inferred": "inferred", "sources": "sources"}.get(tail)
-
-
-def _evidence_index(graph: Graph) -> dict[tuple[Node, Node, Node], list[Evidence]]:
-    """For each reified triple of a source graph, the spans its annotations target."""
-    spans: dict[URIRef, Evidence | None] = {}
-
-    def span(target: URIRef) -> Evidence | None:
-        if target not in spans:
-            source = graph.value(target, OA.hasSource)
-            start = end = None
-            exact = prefix = suffix = ""
-            for selector in graph.objects(target, OA.hasSelector):
-                if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                    start, end = int(graph.value(selector, OA.start)), int(graph.value(selector, OA.end))
-                elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
-                    exact = str(graph.value(selector, OA.exact) or "")
-                    prefix = str(graph.value(selector, OA.prefix) or "")
-                    suffix = str(graph.value(selector, OA.suffix) or "")
-            source_id = str(source).rsplit("/", 1)[-1] if source is not None else ""
-            spans[target] = Evidence(source_id, start, end, exact, prefix, suffix) if start is not None else None
-        return spans[target]
-
-    index: dict[tuple[Node, Node, Node], list[Evidence]] = defaultdict(list)
-    for statement in graph.subjects(RDF.type, RDF.Statement):
-        triple = (graph.value(statement, RDF.subject), graph.value(statement, RDF.predicate),
-                  graph.value(statement, RDF.object))
-        for annotation in graph.subjects(OA.hasBody, statement):
-            target = graph.value(annotation, OA.hasTarget)
-            found = span(target) if isinstance(target, URIRef) else None
-            if found is not None:
-                index[triple].append(found)
-    return {t: sorted(set(e), key=lambda e: (e.source_id, e.start, e.end)) for t, e in index.items()}
-
-
 def _is_evidence_node(node: Node) -> bool:
     text = str(node)
     return text.startswith(ENTITY_ROOT) and text[len(ENTITY_ROOT):].split("/", 1)[0] in EVIDENCE_KINDS
@@ -352,12 +277,6 @@ def _lang_values(graph: Graph, subject: URIRef, predicates: Sequence[URIRef]) ->
     return {lang: sorted(values)[0] for lang, values in found.items()}
 
 
-def _fact_triples(role: str, graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
-    for triple in graph:
-        if is_fact(role, triple[0]):
-            yield triple
-
-
 def is_fact(role: str | None, subject: Node) -> bool:
     """Whether a triple with ``subject`` in a graph of ``role`` is a fact about entities.
 
@@ -370,37 +289,6 @@ def is_fact(role: str | None, subject: Node) -> bool:
 
 #: One fact as a graph holds it: the triple, the role of its graph, its evidence and citations.
 FactRow = tuple[tuple[Node, Node, Node], str, tuple[Evidence, ...], tuple[str, ...]]
-
-
-def build_model(graphs: dict[URIRef, Graph], sources: Sequence = ()) -> KnowledgeModel:
-    """The model of a build: ``graphs`` by named-graph IRI and its ``SourceText`` objects."""
-    base = graph_base(graphs)
-    named = {URIRef(BASE + str(name)[len(base):]) if str(name).startswith(base) else name: _to_default_base(g, base)
-             for name, g in graphs.items()}
-    roles = {name: _role(str(name)) for name in named}
-    ontology = Graph()
-    metadata = Graph()
-    for name, role in roles.items():
-        if role == "vocabulary":
-            ontology += named[name]
-        elif role == "sources":
-            metadata += named[name]
-
-    def rows() -> Iterator[FactRow]:
-        for name in sorted(named, key=str):
-            role = roles[name]
-            if role in (None, "sources"):
-                continue
-            graph = named[name]
-            evidence = _evidence_index(graph) if role == "source" else {}
-            citations_of: dict[Node, tuple[str, ...]] = {}
-            if role == "background":
-                for subject in set(graph.subjects(DCTERMS.source, None)):
-                    citations_of[subject] = tuple(sorted(str(o) for o in graph.objects(subject, DCTERMS.source)))
-            for triple in _fact_triples(role, graph):
-                yield triple, role, tuple(evidence.get(triple, ())), citations_of.get(triple[0], ())
-
-    return assemble_model(base, rows(), ontology=ontology, metadata=metadata, sources=sources)
 
 
 def _span_key(e: Evidence) -> tuple:
@@ -453,7 +341,7 @@ def assemble_model(base: str, rows: Iterable[FactRow], *, ontology: Graph, metad
             definitions = {k: v for k, v in _lang_values(ontology, subject, (SKOS.definition,)).items() if k in LANGUAGES}
             if not labels and subject in BUILTIN_LABELS:
                 labels = dict(zip(LANGUAGES, BUILTIN_LABELS[subject]))
-            terms[subject] = Term(subject, curie(subject), labels, definitions)
+            terms[subject] = Term(subject, curie(subject) or str(subject), labels, definitions)
     direct: dict[URIRef, set[URIRef]] = defaultdict(set)
     for sub, sup in ontology.subject_objects(RDFS.subClassOf):
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
@@ -546,7 +434,7 @@ def _lang_of(values: dict[URIRef, set[Node]], predicates: Sequence[URIRef]) -> d
 def _sources(metadata: Graph, sources: Sequence) -> dict[str, Source]:
     found: dict[str, Source] = {}
     for source in sorted(sources, key=lambda s: s.source_id):
-        iri = URIRef(BASE + "source/" + source.source_id)
+        iri = source_iri(source.source_id)
         titles = {k: v for k, v in _lang_values(metadata, iri, (DCTERMS.title, RDFS.label)).items() if k in LANGUAGES}
         labels = {k: v for k, v in _lang_values(metadata, iri, (RDFS.label,)).items() if k in LANGUAGES}
         issued = metadata.value(iri, DCTERMS.issued) or metadata.value(iri, DCTERMS.modified) or ""
@@ -571,8 +459,3 @@ VOCABULARY_CLASSES = frozenset({CG.Unit, CG.Indicator, CG.Role, SKOS.ConceptSche
 
 #: Classes of actors: the "most central actors" list.
 ACTOR_CLASSES = frozenset({CG.Person, ORG.Organization, ORG.Post})
-
-__all__ = [
-    "ACTOR_CLASSES", "Entity", "Evidence", "Fact", "FactRow", "KnowledgeModel", "Source", "Term",
-    "VOCABULARY_CLASSES", "assemble_model", "build_model", "curie", "is_fact", "pinyin_of", "split_entity_iri",
-]
