@@ -15,14 +15,13 @@ import os
 import shutil
 import socket
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 
 from ..errors import DataError, EnvironmentProblem
 from ..rdf.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes, curie, labels_of
+from ..rdf.owl import disjoint_pairs
 
 OWL2_DATATYPES = frozenset({
     RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, XSD.string, XSD.normalizedString, XSD.token,
@@ -181,15 +180,6 @@ def _class_closure(graph: Graph) -> dict[URIRef, set[URIRef]]:
     return closure
 
 
-def _disjoint_pairs(graph: Graph) -> set[frozenset[URIRef]]:
-    pairs = {frozenset((a, b)) for a, b in graph.subject_objects(OWL.disjointWith)}
-    for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = graph.value(node, OWL.members)
-        if isinstance(members, BNode):
-            pairs |= {frozenset(pair) for pair in combinations(list(Collection(graph, members)), 2)}
-    return pairs
-
-
 def explain_inconsistency(graph: Graph) -> list[str]:
     """Why the graph is inconsistent, in words: individuals whose types (asserted, or from the
     domains and ranges of the properties they take part in) fall into two disjoint classes."""
@@ -214,7 +204,7 @@ def explain_inconsistency(graph: Graph) -> list[str]:
                 if isinstance(range_, URIRef) and isinstance(o, URIRef):
                     note(o, range_, f"object of {_short(graph, p)} (range {_short(graph, range_)})")
     lines = []
-    for pair in sorted(_disjoint_pairs(graph), key=lambda pr: sorted(map(str, pr))):
+    for pair in sorted({frozenset(pair) for pair in disjoint_pairs(graph)}, key=lambda pr: sorted(map(str, pr))):
         a, b = sorted(pair, key=str)
         for individual, types in sorted(reasons.items(), key=lambda item: str(item[0])):
             if a in types and b in types:

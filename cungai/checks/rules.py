@@ -56,32 +56,28 @@ for HermiT's consistency check. No triple with a blank node is written (the fact
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 
 from ..errors import DataError, UsageError
-from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, OWL, RDF, RDFS, XSD, curie
+from ..rdf.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, RDF, RDFS, XSD
+from ..rdf.owl import disjoint_pairs, reachable
 from .reason import OWL2_DATATYPES
+from .clashes import (
+    INTEGER_BOUNDS, MAX_EXPLAINED, PREFIXES, REAL_RANGES, RULES, datatype_clashes, disjoint_clashes, functional_clashes,
+    short,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
 REASONER = "SPARQL rules (OWL 2 RL subset) in Oxigraph"
-RULES = "urn:x-cungai:rules#"  # private vocabulary of the scratch store; never reaches an output
 MAX_ITERATIONS = 64
-MAX_EXPLAINED = 20  # clashes explained in one error
-MAX_REASONS = 4  # facts shown for each class of a clash
-
-PREFIXES = {"r": RULES, "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD), "oa": str(OA)}
-
 # Axioms the rules understand; any other term of the OWL vocabulary in the ontology is refused.
 SUPPORTED_PREDICATES = frozenset({
     OWL.inverseOf, OWL.disjointWith, OWL.members, OWL.imports, OWL.versionIRI,
@@ -95,22 +91,9 @@ SUPPORTED_TYPES = frozenset({
 # Axioms whose both ends must be named terms (a blank node would be a class expression).
 NAMED_ONLY = (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.disjointWith)
 
-INTEGER_BOUNDS = {
-    XSD.integer: (None, None), XSD.nonNegativeInteger: (0, None), XSD.positiveInteger: (1, None),
-    XSD.nonPositiveInteger: (None, 0), XSD.negativeInteger: (None, -1),
-    XSD.long: (-2**63, 2**63 - 1), XSD.int: (-2**31, 2**31 - 1), XSD.short: (-2**15, 2**15 - 1),
-    XSD.byte: (-2**7, 2**7 - 1), XSD.unsignedLong: (0, 2**64 - 1), XSD.unsignedInt: (0, 2**32 - 1),
-    XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 2**8 - 1),
-}
-REAL_RANGES = frozenset({XSD.decimal, OWL.rational, OWL.real})
 SUPPORTED_RANGES = frozenset(INTEGER_BOUNDS) | REAL_RANGES | {
     XSD.double, XSD.float, XSD.string, RDF.PlainLiteral, RDFS.Literal, XSD.boolean,
 }
-INTEGER_FORM = re.compile(r"[+-]?[0-9]+")
-DECIMAL_FORM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
-FLOAT_FORM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
-
-
 @dataclass(frozen=True)
 class Rule:
     """One SPARQL UPDATE: its name, the OWL 2 RL rules it implements, its text."""
@@ -207,37 +190,6 @@ COUNT = {
     "asserted": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH r:asserted { ?s ?p ?o } }",
     "entailed": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH r:entailed { ?s ?p ?o } }",
 }
-DISJOINT_CLASHES = """
-    SELECT ?x ?c ?d WHERE {
-      { GRAPH r:axioms { ?c r:disjointWith ?d } GRAPH r:types { ?x a ?c . ?x a ?d } }
-      UNION { GRAPH r:types { ?x a owl:Nothing } BIND(owl:Nothing AS ?c) BIND(owl:Nothing AS ?d) }
-    } ORDER BY ?x ?c ?d"""
-WHY_IN_CLASS = """
-    SELECT ?x ?c ?how ?p ?other ?via ?inferred WHERE {
-      { GRAPH r:asserted { ?x a ?via } GRAPH r:axioms { ?via r:subClassOrSelf ?c } BIND("asserted" AS ?how) }
-      UNION { GRAPH r:entailed { ?x ?p ?other } GRAPH r:axioms { ?p r:domain ?via . ?via r:subClassOrSelf ?c }
-              BIND("subject" AS ?how) BIND(NOT EXISTS { GRAPH r:asserted { ?x ?p ?other } } AS ?inferred) }
-      UNION { GRAPH r:axioms { ?p a r:DataProperty ; r:domain ?via . ?via r:subClassOrSelf ?c }
-              GRAPH r:asserted { ?x ?p ?other } BIND("subject" AS ?how) }
-      UNION { GRAPH r:entailed { ?other ?p ?x } GRAPH r:axioms { ?p r:range ?via . ?via r:subClassOrSelf ?c }
-              BIND("object" AS ?how) BIND(NOT EXISTS { GRAPH r:asserted { ?other ?p ?x } } AS ?inferred) }
-    }"""
-FUNCTIONAL_VALUES = """
-    SELECT ?x ?f ?p ?v WHERE {
-      GRAPH r:axioms { ?p r:functionalWithin ?f } GRAPH r:asserted { ?x ?p ?v } FILTER(isLiteral(?v))
-    }"""
-RANGED_VALUES = """
-    SELECT ?x ?p ?v ?range WHERE {
-      GRAPH r:axioms { ?p r:dataRange ?range } GRAPH r:asserted { ?x ?p ?v } FILTER(isLiteral(?v))
-    }"""
-TYPED_DATA_VALUES = """
-    SELECT ?x ?p ?v WHERE {
-      GRAPH r:axioms { ?p a r:DataProperty } GRAPH r:asserted { ?x ?p ?v }
-      FILTER(isLiteral(?v) && lang(?v) = "" && datatype(?v) != xsd:string)
-    }"""
-LABELS = "SELECT ?x ?label WHERE { GRAPH r:asserted { ?x rdfs:label ?label } }"
-
-
 @dataclass
 class RulesResult:
     """What the rules found: consistent (else a DataError was raised), what they added, how fast."""
@@ -311,7 +263,7 @@ def apply_rules(
     for rule in TYPE_RULES:
         scratch.update(rule.update, prefixes=PREFIXES)
 
-    clashes = _disjoint_clashes(scratch) + _functional_clashes(scratch) + _datatype_clashes(scratch)
+    clashes = disjoint_clashes(scratch) + functional_clashes(scratch) + datatype_clashes(scratch)
     if clashes:
         raise DataError(
             "rules: the ontology with the data is inconsistent.\n"
@@ -363,8 +315,8 @@ def compile_axioms(ontology: Graph) -> list:
     for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):
         edges[(p, 1)].add((p, -1))
         edges[(p, -1)].add((p, 1))
-    reach = {node: _closure(node, edges) for node in edges}
-    same = sorted(f"{_short(p)} and {_short(q)}" for p in objects for q in objects
+    reach = {node: reachable(node, edges) for node in edges}
+    same = sorted(f"{short(p)} and {short(q)}" for p in objects for q in objects
                   if str(p) < str(q) and (q, 1) in reach[(p, 1)] and (p, 1) in reach[(q, 1)])
     for p in sorted(objects):
         add((p, RDF.type, _r("ObjectProperty")))
@@ -385,7 +337,7 @@ def compile_axioms(ontology: Graph) -> list:
     data_edges = {p: {q for q in ontology.objects(p, RDFS.subPropertyOf) if q in data} for p in data}
     for p in sorted(data):
         add((p, RDF.type, _r("DataProperty")))
-        for q in _closure(p, data_edges):
+        for q in reachable(p, data_edges):
             for domain in ontology.objects(q, RDFS.domain):
                 add((p, _r("domain"), domain))
             for range_ in ontology.objects(q, RDFS.range):
@@ -401,8 +353,8 @@ def compile_axioms(ontology: Graph) -> list:
         classes |= {c, d}
     classes |= {c for p in objects | data for c in ontology.objects(p, RDFS.domain)}
     classes |= {c for p in objects for c in ontology.objects(p, RDFS.range)}
-    supers = {c: _closure(c, class_edges) for c in classes}
-    same += sorted(f"{_short(c)} and {_short(d)}" for c in classes for d in supers[c]
+    supers = {c: reachable(c, class_edges) for c in classes}
+    same += sorted(f"{short(c)} and {short(d)}" for c in classes for d in supers[c]
                    if str(c) < str(d) and c in supers[d])
     if same:  # HermiT reports the values and instances of equivalent terms under one of them only
         raise UsageError("rules: the ontology makes these terms equivalent, which the SPARQL rules do not "
@@ -414,7 +366,7 @@ def compile_axioms(ontology: Graph) -> list:
                 add((c, _r("superClass"), d))
                 if c not in supers.get(d, {d}):
                     add((c, _r("strictSubClassOf"), d))
-    for a, b in sorted(_disjoint_pairs(ontology)):
+    for a, b in sorted(disjoint_pairs(ontology)):
         add((a, _r("disjointWith"), b))
 
     for datatype in OWL2_DATATYPES:
@@ -429,21 +381,21 @@ def _refuse_unsupported(ontology: Graph) -> None:
     problems = []
     for s, p, o in ontology:
         if p == RDF.type and str(o).startswith(str(OWL)) and o not in SUPPORTED_TYPES:
-            problems.append(f"{_short(s)} a {_short(o)}")
+            problems.append(f"{short(s)} a {short(o)}")
         elif str(p).startswith(str(OWL)) and p not in SUPPORTED_PREDICATES:
-            problems.append(f"{_short(s)} {_short(p)} {_short(o)}")
+            problems.append(f"{short(s)} {short(p)} {short(o)}")
         elif p in NAMED_ONLY and not (isinstance(s, URIRef) and isinstance(o, URIRef)):
-            problems.append(f"{_short(s)} {_short(p)} a class expression")
+            problems.append(f"{short(s)} {short(p)} a class expression")
     for s in ontology.subjects(RDF.type, OWL.FunctionalProperty):
         if (s, RDF.type, OWL.DatatypeProperty) not in ontology:
-            problems.append(f"{_short(s)} is a functional object property (needs reasoning about equality)")
+            problems.append(f"{short(s)} is a functional object property (needs reasoning about equality)")
     for s, _, members in ontology.triples((None, OWL.members, None)):
         if (s, RDF.type, OWL.AllDisjointClasses) not in ontology or any(
                 not isinstance(m, URIRef) for m in Collection(ontology, members)):
             problems.append("owl:members of something other than owl:AllDisjointClasses of named classes")
     for p, dt in ontology.subject_objects(RDFS.range):
         if (p, RDF.type, OWL.DatatypeProperty) in ontology and dt not in SUPPORTED_RANGES:
-            problems.append(f"{_short(p)} rdfs:range {_short(dt)} (a datatype the rules cannot check)")
+            problems.append(f"{short(p)} rdfs:range {short(dt)} (a datatype the rules cannot check)")
     if problems:
         raise UsageError(
             "rules: the ontology states axioms the SPARQL rules do not cover; reason with HermiT instead:\n"
@@ -458,11 +410,11 @@ def _check_property_kinds(ontology: Graph, objects: set, data: set, annotations:
             kinds = {("object" if x in objects else "data" if x in data else
                       "annotation" if x in annotations else "undeclared") for x in (p, q)}
             if len(kinds) != 1 or "undeclared" in kinds or (predicate == OWL.inverseOf and kinds != {"object"}):
-                problems.append(f"{_short(p)} {_short(predicate)} {_short(q)} joins properties of kinds {sorted(kinds)}")
+                problems.append(f"{short(p)} {short(predicate)} {short(q)} joins properties of kinds {sorted(kinds)}")
     for predicate in (RDFS.domain, RDFS.range):
         for p in ontology.subjects(predicate, None):
             if p not in objects | data | annotations:
-                problems.append(f"{_short(p)} has an {_short(predicate)} but is not declared a property")
+                problems.append(f"{short(p)} has an {short(predicate)} but is not declared a property")
     if problems:
         raise UsageError("rules: the ontology's properties are not declared consistently:\n"
                          + "\n".join(f"  - {line}" for line in sorted(problems)))
@@ -477,148 +429,7 @@ def _refuse_axioms_in_facts(scratch) -> None:
                          + "\n".join(f"  - {line}" for line in found))
 
 
-def _disjoint_pairs(ontology: Graph) -> set[tuple[URIRef, URIRef]]:
-    pairs = set(ontology.subject_objects(OWL.disjointWith))
-    for node in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(Collection(ontology, ontology.value(node, OWL.members)))
-        pairs |= {(a, b) for i, a in enumerate(members) for b in members[i + 1:]}
-    return {tuple(sorted((a, b), key=str)) for a, b in pairs if a != b}
-
-
-def _closure(start, edges) -> set:
-    """``start`` and everything reachable from it along ``edges``."""
-    seen = {start}
-    todo = [start]
-    while todo:
-        for nxt in edges.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
-
-
 # --- clashes, explained -------------------------------------------------------------------------
-
-
-def _disjoint_clashes(scratch) -> list[str]:
-    import pyoxigraph as ox
-
-    rows = [(r["x"], r["c"], r["d"]) for r in scratch.query(DISJOINT_CLASHES, prefixes=PREFIXES)]
-    lines = []
-    for x, c, d in rows[:MAX_EXPLAINED]:
-        reasons = {}
-        for cls in (c, d):
-            found = scratch.query(WHY_IN_CLASS, prefixes=PREFIXES,
-                                  substitutions={ox.Variable("x"): x, ox.Variable("c"): cls})
-            found = sorted({_reason(r) for r in found}, key=lambda why: (not why.startswith("asserted"), why))
-            shown = found[:MAX_REASONS] + ([f"{len(found) - MAX_REASONS} more"] if len(found) > MAX_REASONS else [])
-            reasons[cls] = "; ".join(shown) or "inferred"
-        if c == d:
-            lines.append(f"{_label(scratch, x)}<{x.value}> is in owl:Nothing ({reasons[c]})")
-        else:
-            lines.append(f"{_label(scratch, x)}<{x.value}> is both {_short(c)} ({reasons[c]}) and "
-                         f"{_short(d)} ({reasons[d]}), which are disjoint")
-    if len(rows) > MAX_EXPLAINED:
-        lines.append(f"… and {len(rows) - MAX_EXPLAINED} more clashes of disjoint classes")
-    return lines
-
-
-def _reason(row) -> str:
-    via = _short(row["via"])
-    if row["how"].value == "asserted":
-        return f"asserted a {via}"
-    prop, other = _short(row["p"]), _short(row["other"])
-    inferred = ", inferred" if row["inferred"] is not None and row["inferred"].value == "true" else ""
-    if row["how"].value == "subject":
-        return f"subject of {prop} {other}{inferred} (domain {via})"
-    return f"object of {prop} from {other}{inferred} (range {via})"
-
-
-def _functional_clashes(scratch) -> list[str]:
-    values: dict[tuple, dict] = defaultdict(dict)
-    for row in scratch.query(FUNCTIONAL_VALUES, prefixes=PREFIXES):
-        try:
-            key = literal_value(row["v"])
-        except ValueError:
-            continue  # reported as an invalid literal
-        values[(row["x"], row["f"])].setdefault(key, (row["p"], row["v"]))
-    lines = []
-    for (x, f), found in sorted(values.items(), key=lambda item: (item[0][0].value, item[0][1].value)):
-        if len(found) > 1:
-            shown = ", ".join(sorted(f"{_short(p)} {_short(v)}" for p, v in found.values()))
-            lines.append(f"{_label(scratch, x)}<{x.value}> has {len(found)} different values of "
-                         f"{_short(f)}, which is functional: {shown}")
-    return lines
-
-
-def _datatype_clashes(scratch) -> list[str]:
-    lines = set()
-    for row in scratch.query(TYPED_DATA_VALUES, prefixes=PREFIXES):
-        try:
-            literal_value(row["v"])
-        except ValueError:
-            lines.add(f"{_label(scratch, row['x'])}<{row['x'].value}> {_short(row['p'])} {_short(row['v'])} "
-                      f"is not a valid {_short(row['v'].datatype)}")
-    for row in scratch.query(RANGED_VALUES, prefixes=PREFIXES):
-        try:
-            inside = in_range(row["v"], URIRef(row["range"].value))
-        except ValueError:
-            continue  # reported above
-        if not inside:
-            lines.add(f"{_label(scratch, row['x'])}<{row['x'].value}> {_short(row['p'])} {_short(row['v'])} "
-                      f"is outside the range {_short(row['range'])} of {_short(row['p'])}")
-    return sorted(lines)
-
-
-def literal_value(literal) -> tuple:
-    """A key that two literals share exactly when OWL 2 gives them the same value; ValueError if
-    the literal is not a valid form of its numeric or boolean datatype (owlready2 cannot even
-    parse those: the HermiT build stops with a parsing error)."""
-    text = literal.value
-    if literal.language:
-        return ("lang", text, literal.language.lower())
-    datatype = URIRef(literal.datatype.value)
-    if datatype in INTEGER_BOUNDS:  # out of the type's bounds ("-1"^^xsd:nonNegativeInteger) HermiT accepts
-        if not INTEGER_FORM.fullmatch(text):
-            raise ValueError(text)
-        return ("real", Fraction(int(text)))
-    if datatype == XSD.decimal:
-        if not DECIMAL_FORM.fullmatch(text):
-            raise ValueError(text)
-        return ("real", Fraction(Decimal(text)))
-    if datatype in (XSD.double, XSD.float):
-        if not FLOAT_FORM.fullmatch(text):
-            raise ValueError(text)
-        return (str(datatype), float(text.replace("INF", "inf")))
-    if datatype == XSD.boolean:
-        if text not in ("true", "false", "1", "0"):
-            raise ValueError(text)
-        return ("boolean", text in ("true", "1"))
-    if datatype in (XSD.string, RDF.PlainLiteral):
-        return ("string", text)
-    return (str(datatype), text)
-
-
-def in_range(literal, datatype: URIRef) -> bool:
-    """Whether the value of ``literal`` lies in the value space of the range ``datatype``."""
-    kind, value = literal_value(literal)[:2]
-    if datatype == RDFS.Literal:
-        return True
-    if datatype in INTEGER_BOUNDS:
-        low, high = INTEGER_BOUNDS[datatype]
-        return (kind == "real" and value.denominator == 1 and (low is None or value >= low)
-                and (high is None or value <= high))
-    if datatype in REAL_RANGES:
-        return kind == "real"
-    if datatype in (XSD.double, XSD.float):
-        return kind == str(datatype)
-    if datatype == XSD.string:
-        return kind == "string"
-    if datatype == RDF.PlainLiteral:
-        return kind in ("string", "lang")
-    if datatype == XSD.boolean:
-        return kind == "boolean"
-    return kind == str(datatype)
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -648,26 +459,3 @@ def _graph_size(scratch, name: str) -> int:
     return _count(scratch, COUNT[name])
 
 
-def _short(term) -> str:
-    """A prefixed name for an IRI (rdflib or Oxigraph), a literal as Turtle writes it."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.Literal):
-        text = term.value.replace("\\", "\\\\").replace('"', '\\"')
-        if term.language:
-            return f'"{text}"@{term.language}'
-        return f'"{text}"' if term.datatype.value == str(XSD.string) else f'"{text}"^^{_short(term.datatype)}'
-    if isinstance(term, ox.NamedNode):
-        term = URIRef(term.value)
-    if isinstance(term, URIRef):
-        return curie(term) or f"<{term}>"
-    return str(term)
-
-
-def _label(scratch, node) -> str:
-    import pyoxigraph as ox
-
-    labels = {row["label"].language: row["label"].value for row in scratch.query(
-        LABELS, prefixes=PREFIXES, substitutions={ox.Variable("x"): node})}
-    label = labels.get("zh") or labels.get("en") or labels.get(None) or ""
-    return f"{label} " if label else ""

@@ -5,9 +5,8 @@ pySHACL walks an rdflib graph in Python (about 110 s at a million triples). Here
 SPARQL query: a UNION of blocks, each returning the focus nodes (``?this``) that break a constraint
 and the offending value (``?value``) where SHACL reports one. All of them take about 0.6 s of CPU at
 100k triples (pySHACL: 14 s) and 7 s at a million, growing linearly with the focus nodes.
-``validate_store`` reports the same ``Violation``s as ``validate.validate`` (pySHACL);
-``tests/test_shacl_sparql.py`` checks that on the real article, a synthetic district and graphs
-broken on purpose.
+``validate_store`` reports the same ``Violation``s as ``validate.validate`` (pySHACL), which
+``tests/test_shacl_sparql.py`` checks on the article, a synthetic district and broken graphs.
 
 Supported, which is everything the project's shapes use:
 
@@ -61,14 +60,14 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD, NamespaceManager
 from rdflib.term import Node
 
 from ..errors import DataError
-from ..rdf.namespaces import SH, bind_prefixes
+from ..rdf.namespaces import SH, bind_prefixes, prefix_block
 from ..rdf.terms import to_rdflib
 from .validate import Violation
 
 if TYPE_CHECKING:
     import pyoxigraph
 
-PREFIXES = "\n".join(f"PREFIX {prefix}: <{ns}>" for prefix, ns in (("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD)))
+PREFIXES = prefix_block("rdf", "rdfs", "xsd")
 
 #: Datatypes that Oxigraph parses, so that a cast to the datatype fails exactly on an ill-formed
 #: literal (``"1e5"^^xsd:decimal``, ``"2024-02-30"^^xsd:date``, ``"24"^^xsd:gYear``).
