@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test venv clean
+.PHONY: run test fuzz venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# the property tests with a long random search instead of the fixed seed `make test` uses
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q tests/test_injection.py tests/test_link_hostile.py
 
 clean:
 	rm -rf build .pytest_cache

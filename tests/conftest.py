@@ -7,9 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cungai.build.pipeline import BuildResult, build
 from cungai.query.results import QueryResult, normal
+
+# Property tests run derandomized (a seed fixed by each test's name), so a run cannot fail by chance;
+# HYPOTHESIS_PROFILE=deep (`make fuzz`) searches far longer with random seeds.
+settings.register_profile("fixed", derandomize=True, database=None, max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", derandomize=False, max_examples=3000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import XSD, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
@@ -33,12 +33,14 @@ from cungai.cli import main
 from cungai.errors import UsageError
 from cungai.query.library import PARAM_TYPES, Parameter, get_query
 from cungai.rdf.sparql import QueryRefused, inspect, with_values
-from cungai.rdf.terms import to_rdflib
+from cungai.rdf.terms import to_oxigraph, to_rdflib
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"
-FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MANY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples, seed and deadline come from the profile tests/conftest.py loads (derandomized by default,
+# HYPOTHESIS_PROFILE=deep for a long random run: `make fuzz`); the heavier properties run fewer.
+FEW = settings(max_examples=max(1, settings().max_examples * 2 // 3))
+MANY = settings()
 
 PIECES = [
     '"', "'", '"""', "'''", "\\", "\\\\", "{", "}", "}}", "#", "\n", "\r", "\r\n", "\t", ">", "<", " ", ";",
@@ -169,14 +171,6 @@ def test_a_language_parameter_cannot_change_the_query(raw):
 SUBJECT, OTHER, P = URIRef("urn:cungai:s"), URIRef("urn:cungai:other"), URIRef("urn:cungai:p")
 PATTERN = "SELECT ?s WHERE { ?s <urn:cungai:p> ?x }"
 PREPARED = prepareQuery(PATTERN)
-
-
-def to_oxigraph(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
 
 
 @pytest.mark.parametrize("kind", sorted(PARAM_TYPES))

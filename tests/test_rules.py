@@ -80,7 +80,7 @@ def test_article_gives_what_hermit_gives(built: BuildResult) -> None:
     assert summary["inferred_triples"] == reasoner["inferred_triples"] == len(hermit)
     assert summary["input_triples"] == reasoner["input_triples"]
     assert summary["withheld_literals_outside_owl2_datatype_map"] == reasoner["withheld_literals_outside_owl2_datatype_map"]
-    assert any("prp-trp" in rule for rule in summary["rules"]) and summary["seconds"] >= 0
+    assert any("prp-trp" in rule for rule in summary["rules"]) and isinstance(summary["seconds"], float)
     # run again over its own output: the inferred graph is replaced, not read as facts
     apply_rules(store, built.graphs[ONTOLOGY_GRAPH])
     assert _triples(store, ox.NamedNode(str(INFERRED_GRAPH))) == hermit

@@ -59,7 +59,7 @@ class OxigraphTerms:
     def term(self, term: Node):
         converted = self._cache.get(term)
         if converted is None:
-            converted = self._cache[term] = _to_oxigraph(term)
+            converted = self._cache[term] = to_oxigraph(term)
         return converted
 
     def quads(self, triples: Iterable[Triple], graph: URIRef) -> list:
@@ -68,7 +68,8 @@ class OxigraphTerms:
         return [ox.Quad(term(s), term(p), term(o), name) for s, p, o in triples]
 
 
-def _to_oxigraph(term: Node):
+def to_oxigraph(term: Node):
+    """The pyoxigraph term for an rdflib term (a ValueError for an IRI Oxigraph finds malformed)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
