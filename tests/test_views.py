@@ -123,12 +123,37 @@ def drawn_pixels(page) -> int:
 # ------------------------------------------------------------------ the real project
 
 
-def test_every_page_loads_offline_without_errors(views, tab):
-    page, check = tab
-    pages = sorted(views.rglob("*.html"))
+def one_page_of_each_kind(views: Path) -> list[Path]:
+    """The index, every graph page, the first entity page of each kind of entity and the first
+    article: the pages a browser opens. Every other page is checked without one."""
+    entities: dict[str, Path] = {}
+    for path in sorted(views.glob("entity/*/*.html")):
+        entities.setdefault(path.parent.name, path)
+    return [views / "index.html", *sorted((views / "graph").glob("*.html")), *entities.values(),
+            *sorted(views.glob("article/*.html"))[:1]]
+
+
+LOCAL_TARGET = re.compile(r'(?:href|src)="([^"#?:]+)[^"]*"(?![^>]*data-on-demand)')
+
+
+def test_every_page_links_only_to_files_that_exist(views):
+    """Checked without a browser on every page: each link and asset resolves to a written file."""
     manifest = json.loads((views / "manifest.json").read_text(encoding="utf-8"))
+    pages = sorted(views.rglob("*.html"))
     assert sorted(str(p.relative_to(views)) for p in pages) == manifest["pages"]
-    assert "graph/overview.html" in manifest["pages"]
+    missing = [f"{p.relative_to(views)} -> {target}" for p in pages
+               for target in sorted(set(LOCAL_TARGET.findall(p.read_text(encoding="utf-8"))))
+               if (p.parent / target).resolve().is_relative_to(views.resolve())  # not the build's docs/
+               and not (p.parent / target).resolve().exists()]
+    assert not missing, "\n".join(missing[:20])
+
+
+def test_one_page_of_each_kind_and_every_graph_page_load_offline_without_errors(views, tab):
+    page, check = tab
+    pages = one_page_of_each_kind(views)
+    manifest = json.loads((views / "manifest.json").read_text(encoding="utf-8"))
+    assert "graph/overview.html" in manifest["pages"] and len(pages) < len(manifest["pages"])
+    pages.append(views / "entity" / "person" / "lu-dequan.html")
     shots = views.parent / "screenshots"
     shots.mkdir(exist_ok=True)
     problems, timings, requests = [], {}, 0
@@ -348,9 +373,17 @@ def assert_nothing_ran(page, check) -> None:
     assert not any(url.rstrip("/").endswith("/x") for url in check.requests), check.requests
 
 
-def test_hostile_labels_run_nothing_in_any_view(hostile, tab):
+def test_hostile_markup_is_escaped_in_every_page(hostile):
+    """Checked without a browser on every page: no tag of the hostile labels survives as markup."""
+    for path in sorted(hostile.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in html and "<script>window.__pwned" not in html, path
+        assert 'href="javascript:' not in html, path
+
+
+def test_hostile_labels_run_nothing_in_any_kind_of_view(hostile, tab):
     page, check = tab
-    pages = sorted(hostile.rglob("*.html"))
+    pages = one_page_of_each_kind(hostile) + [hostile / "entity" / "person" / "zhang-san.html"]
     kinds = {p.relative_to(hostile).parts[0] if len(p.relative_to(hostile).parts) > 1 else p.name for p in pages}
     assert {"graph", "entity", "article", "index.html"} <= kinds
     for path in pages:
@@ -415,7 +448,7 @@ def district(tmp_path_factory):
     """A synthetic district (``cungai synth``) built, and its views written with small caps."""
     root = tmp_path_factory.mktemp("district") / "project"
     synthesize(root, triples=DISTRICT_TRIPLES, seed=3)
-    result = build(root=root, out_dir=root / "build")
+    result = build(root=root, out_dir=root / "build", checks="scale")  # SHACL and rules as SPARQL, as at scale
     out = root / "capped"
     started = time.perf_counter()
     written = write_views_from_store(store_of(root / "build"), out / "views", report=result.report,

@@ -26,7 +26,7 @@ from .pages import (
     OVERVIEW, GraphView, legend_of, rank_key,
 )
 from .storemodel import (
-    PREFIXES, StoreContext, TermReader, unescape,
+    PREFIXES, StoreContext, TermReader, statements, unescape,
     with_value_blocks,
 )
 from .viewmodel import LANGUAGES, ORIGINS, Entity, KnowledgeModel, pinyin_of, split_entity_iri
@@ -55,11 +55,7 @@ LINKS = PREFIXES + """SELECT ?g ?s ?p ?o WHERE {
 
 #: The facts of the source graphs whose object is an IRI, from their reification (every fact of a
 #: source graph has evidence, DESIGN §4), with their annotation targets (the first quote of an edge).
-LINK_STATEMENTS = PREFIXES + """SELECT ?g ?s ?p ?o ?target WHERE {
-  GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
-  FILTER(isIRI(?o) && ?p != rdf:type)
-}"""
+LINK_STATEMENTS = statements("FILTER(isIRI(?o) && ?p != rdf:type)")
 
 
 #: Pixels between linked classes on the overview (its nodes are large: sized by their entities).
@@ -190,7 +186,6 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
         mentioned.add(o)
     quotes = {(raw.iri(s), raw.iri(p), raw.iri(o)): found[1] for (s, p, o), found in quoted.items() if found}
     entities: dict[URIRef, Entity] = {}
-    superclasses = shell.superclasses
     for iri in sorted(mentioned, key=str):
         kind, slug = split_entity_iri(iri)
         found = {lang: sorted(texts)[0] for lang, texts in names.get(iri, {}).items()}
@@ -201,7 +196,7 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
             iri, kind, slug,
             labels={k: v for k, v in found.items() if k in LANGUAGES} or ({"zh": found["und"]} if "und" in found else {}),
             classes=tuple(shell.most_specific(own)), inferred_classes=tuple(shell.most_specific(extra)),
-            all_classes=frozenset(every | {c for cls in every for c in superclasses.get(cls, ())}),
+            all_classes=shell.closure(every),
             written_pinyin=sorted(written_pinyin[iri])[0] if written_pinyin.get(iri) else None,
         )
     shell.entities = entities

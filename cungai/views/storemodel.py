@@ -48,11 +48,22 @@ FACTS = PREFIXES + """SELECT ?g ?s ?p ?o WHERE {
   FILTER(?g != ?ontology || STRSTARTS(STR(?s), ?entities))
 }"""
 
-#: The annotation targets of every reified fact (DESIGN §4); their spans come from ``SPANS``.
-STATEMENTS = PREFIXES + """SELECT ?g ?s ?p ?o ?target WHERE {
+#: The reified facts of a graph with their annotation targets (DESIGN §4), the one pattern every
+#: query of the evidence starts from: ``statements(FILTER)`` adds a filter on ?s ?p ?o.
+STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target WHERE {
   GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
              ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
-}"""
+"""
+
+
+def statements(condition: str = "") -> str:
+    """A SELECT of ?g ?s ?p ?o ?target over the reified facts, with ``condition`` (a SPARQL
+    ``FILTER``, part of the query text, never a value) on them."""
+    return PREFIXES + STATEMENT_PATTERN + (f"  {condition}\n" if condition else "") + "}"
+
+
+#: The annotation targets of every reified fact; their spans come from ``SPANS``.
+STATEMENTS = statements()
 #: The located quote of every annotation target: position and quote selectors, and the source.
 SPANS = PREFIXES + """SELECT ?g ?target ?source ?start ?end ?exact ?prefix ?suffix WHERE {
   GRAPH ?g {
@@ -82,26 +93,14 @@ NAMED = PREFIXES + """SELECT ?g ?s ?p ?o WHERE {
 }"""
 #: The classes of the subjects ``?s`` with their quotes: the first quote of a neighbour in a small graph.
 TYPED = PREFIXES + """SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?p = rdf:type) }"""
-TYPED_STATEMENTS = PREFIXES + """SELECT ?g ?s ?p ?o ?target WHERE {
-  GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
-  FILTER(?p = rdf:type)
-}"""
+TYPED_STATEMENTS = statements("FILTER(?p = rdf:type)")
 #: The links and names of the subjects ``?s``: what a graph page draws of an entity without a page.
 LINKED = PREFIXES + """SELECT ?g ?s ?p ?o WHERE {
   GRAPH ?g { ?s ?p ?o }
   FILTER(isIRI(?o) || ?p IN (rdfs:label, skos:prefLabel, cg:pinyin))
 }"""
-LINKED_STATEMENTS = PREFIXES + """SELECT ?g ?s ?p ?o ?target WHERE {
-  GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
-  FILTER(isIRI(?o) || ?p IN (rdfs:label, skos:prefLabel))
-}"""
-NAMED_STATEMENTS = PREFIXES + """SELECT ?g ?s ?p ?o ?target WHERE {
-  GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
-  FILTER(?p IN (rdf:type, rdfs:label, skos:prefLabel))
-}"""
+LINKED_STATEMENTS = statements("FILTER(isIRI(?o) || ?p IN (rdfs:label, skos:prefLabel))")
+NAMED_STATEMENTS = statements("FILTER(?p IN (rdf:type, rdfs:label, skos:prefLabel))")
 
 
 # ---------------------------------------------------------------- running queries

@@ -52,7 +52,7 @@ from .ondemand import CENTRALITY_FILE, write_centrality
 from .viewmodel import KnowledgeModel
 from .pages import (
     ARTICLE_PAGES_MAX, ENTITY_PAGES_MAX, GRAPH_NODES_MAX, GRAPH_VIEWS, LARGE_GRAPH, NEIGHBOURHOOD_MAX,
-    OVERVIEW, PageWriter, ViewsResult, choose_nodes, class_rows, communities, copy_assets,
+    OVERVIEW, GraphView, PageWriter, ViewsResult, choose_nodes, class_rows, communities, copy_assets,
     entity_page_context, graph_view, rank_key, reset, vis_data,
 )
 
@@ -164,25 +164,14 @@ def write_views_from_store(store, out_dir: Path, *, report: dict, sources: Seque
     styles = node_styles(model, measures)
     writer = PageWriter(model, out_dir)
     copy_assets(out_dir)
-    counts: dict[str, dict[str, int]] = {}
-    drawn: dict[str, list[str]] = {}
     overview = overview_graph(catalogue, measures)
-    writer.write(f"graph/{OVERVIEW.name}.html", "graph.html", view=overview, spec=OVERVIEW,
-                 data=vis_data(overview, edge_labels=len(overview.edges) <= 60),
-                 title_zh=OVERVIEW.zh, title_en=OVERVIEW.en)
-    counts[OVERVIEW.name] = {"nodes": len(overview.nodes), "edges": len(overview.edges), "entities": len(overview.nodes)}
-    views = []
-    for spec in GRAPH_VIEWS:
-        chosen, total = plan.chosen[spec.name]
-        view = graph_view(model, measures, spec, styles=styles, chosen=chosen, total=total)
-        if len(view.nodes) > LARGE_GRAPH:
-            view.positions = layout(view.node_ids, [(e["from"], e["to"]) for e in view.edges])
-        views.append(view)
-        counts[spec.name] = {"nodes": len(view.nodes), "edges": len(view.edges), "entities": view.total}
-        drawn[spec.name] = view.node_ids
-        writer.write(f"graph/{spec.name}.html", "graph.html", view=view, spec=spec,
-                     data=vis_data(view, edge_labels=len(view.edges) <= 60),
-                     title_zh=spec.zh, title_en=spec.en)
+    _write_graph_page(writer, overview, OVERVIEW)
+    views = [_write_graph_page(writer, graph_view(model, measures, spec, styles=styles, chosen=plan.chosen[spec.name][0],
+                                                  total=plan.chosen[spec.name][1]), spec)
+             for spec in GRAPH_VIEWS]
+    counts = {view.spec.name: {"nodes": len(view.nodes), "edges": len(view.edges), "entities": view.total}
+              for view in [overview, *views]}
+    drawn = {view.spec.name: view.node_ids for view in views}
     lap("graph pages")
     for iri in plan.written:
         entity = model.entities[iri]
@@ -213,6 +202,15 @@ def write_views_from_store(store, out_dir: Path, *, report: dict, sources: Seque
                                            encoding="utf-8")
     lap("index")
     return ViewsResult(out_dir, sorted(writer.pages), counts, network_files, timings)
+
+
+def _write_graph_page(writer: PageWriter, view: GraphView, spec) -> GraphView:
+    """One graph page; a graph of more than ``LARGE_GRAPH`` nodes gets its layout computed here."""
+    if view.positions is None and len(view.nodes) > LARGE_GRAPH:
+        view.positions = layout(view.node_ids, [(e["from"], e["to"]) for e in view.edges])
+    writer.write(f"graph/{spec.name}.html", "graph.html", view=view, spec=spec,
+                 data=vis_data(view, edge_labels=len(view.edges) <= 60), title_zh=spec.zh, title_en=spec.en)
+    return view
 
 
 def _report_defaults(report: dict) -> dict:

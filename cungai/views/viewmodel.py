@@ -24,6 +24,7 @@ from pypinyin import Style, lazy_pinyin
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..rdf.owl import reachable
 from ..rdf.namespaces import (
     BASE, CG, DCTERMS, ORG, PROV, RDF, RDFS, SKOS, curie, source_iri,
 )
@@ -232,6 +233,11 @@ class KnowledgeModel:
             return (not str(c).startswith(str(CG)), -depth(c), str(c))
         return sorted(leaves, key=key) + sorted(rest, key=key)
 
+    def closure(self, classes: Iterable[URIRef]) -> frozenset[URIRef]:
+        """``classes`` with every class above them."""
+        every = set(classes)
+        return frozenset(every | {s for c in every for s in self.superclasses.get(c, ())})
+
     @property
     def data_date(self) -> str:
         """The newest date among the sources (ISO), the date the graph's content is as of."""
@@ -300,13 +306,30 @@ def assemble_model(base: str, rows: Iterable[FactRow], *, ontology: Graph, metad
                    described: Iterable[URIRef] = ()) -> KnowledgeModel:
     """The model from its facts (``rows``, under the default base), the ontology and the sources' metadata.
 
-    Both readers end here: ``build_model`` (rdflib graphs) and ``storemodel.model_from_store``
-    (an Oxigraph store, read with SPARQL). ``ontology`` and ``metadata`` are small graphs whatever
-    the size of the data; the facts are never put in an rdflib graph. With ``known`` (entities
-    already described elsewhere: the views' catalogue), the entities the facts mention are taken
-    from it, except those of ``described``, whose own facts ``rows`` hold.
+    The store's readers end here (``storemodel.StoreContext.assemble``). ``ontology`` and
+    ``metadata`` are small graphs whatever the size of the data; the facts are never put in an
+    rdflib graph. With ``known`` (entities already described elsewhere: the views' catalogue), the
+    entities the facts mention are taken from it, except those of ``described``, whose own facts
+    ``rows`` hold.
     """
-    # Facts, with evidence and citations; a triple stated twice in graphs of one role is one fact.
+    facts = _merged_facts(rows)
+    superclasses = _superclasses(ontology)
+    model = KnowledgeModel(base, {}, facts, _terms(ontology), superclasses, _sources(metadata, sources))
+    own_facts = set(described)
+    for iri, described_by in _entity_facts(facts).items():
+        if known is not None and iri in known and iri not in own_facts:
+            model.entities[iri] = known[iri]
+        else:
+            model.entities[iri] = _entity(model, iri, *described_by)
+    if known is not None:
+        for iri, entity in known.items():
+            model.entities.setdefault(iri, entity)
+    return model
+
+
+def _merged_facts(rows: Iterable[FactRow]) -> list[Fact]:
+    """Facts with evidence and citations, in page order; a triple stated twice in graphs of one role
+    is one fact, and an inferred triple that is also asserted is left out."""
     all_facts: dict[tuple[tuple[Node, Node, Node], str], Fact] = {}
     for triple, role, spans, citations in rows:
         key = (triple, role)
@@ -319,21 +342,22 @@ def assemble_model(base: str, rows: Iterable[FactRow], *, ontology: Graph, metad
         all_facts[key] = Fact(*triple, origin=role, evidence=spans,
                               citations=tuple(citations) if role == "background" else ())
     asserted = {t for (t, role) in all_facts if role != "inferred"}
-    n3: dict[Node, str] = {}
+    spelled: dict[Node, str] = {}
 
     def text(node: Node) -> str:
-        found = n3.get(node)
+        found = spelled.get(node)
         if found is None:
-            found = n3[node] = node.n3()
+            found = spelled[node] = node.n3()
         return found
 
-    facts = sorted(
+    return sorted(
         (f for (t, role), f in all_facts.items() if role != "inferred" or t not in asserted),
         key=lambda f: (ORIGINS.index(f.origin), text(f.subject), text(f.predicate), text(f.object)),
     )
-    del n3
 
-    # Terms and the class hierarchy.
+
+def _terms(ontology: Graph) -> dict[URIRef, Term]:
+    """The ontology's terms with their labels and definitions in zh and en."""
     terms: dict[URIRef, Term] = {}
     for subject in set(ontology.subjects(RDF.type, None)):
         if isinstance(subject, URIRef) and split_entity_iri(subject) is None:
@@ -342,33 +366,31 @@ def assemble_model(base: str, rows: Iterable[FactRow], *, ontology: Graph, metad
             if not labels and subject in BUILTIN_LABELS:
                 labels = dict(zip(LANGUAGES, BUILTIN_LABELS[subject]))
             terms[subject] = Term(subject, curie(subject) or str(subject), labels, definitions)
+    return terms
+
+
+def _superclasses(ontology: Graph) -> dict[URIRef, frozenset[URIRef]]:
+    """Each class with every class above it (``rdfs:subClassOf``, transitively, itself left out)."""
     direct: dict[URIRef, set[URIRef]] = defaultdict(set)
     for sub, sup in ontology.subject_objects(RDFS.subClassOf):
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
             direct[sub].add(sup)
-    superclasses: dict[URIRef, frozenset[URIRef]] = {}
+    return {cls: frozenset(reachable(cls, direct) - {cls}) for cls in direct}
 
-    def supers(cls: URIRef, seen: frozenset = frozenset()) -> frozenset[URIRef]:
-        if cls not in superclasses:
-            found: set[URIRef] = set()
-            for parent in direct.get(cls, ()):
-                if parent not in seen:
-                    found.add(parent)
-                    found |= supers(parent, seen | {cls})
-            superclasses[cls] = frozenset(found)
-        return superclasses[cls]
 
-    for cls in list(direct):
-        supers(cls)
+#: The properties that name and describe an entity (read from asserted facts only).
+NAMING = frozenset(LABEL_PROPERTIES) | {SKOS.altLabel, SKOS.definition, RDFS.comment, CG.pinyin}
 
-    # Entities: every IRI under …/id/ that a fact mentions, described by the asserted facts.
-    naming = frozenset(LABEL_PROPERTIES) | {SKOS.altLabel, SKOS.definition, RDFS.comment, CG.pinyin}
-    rdf_type = RDF.type  # a Namespace attribute costs a method call each time
+
+def _entity_facts(facts: list[Fact]) -> dict[URIRef, tuple[dict, set, set]]:
+    """Every entity IRI a fact mentions, in IRI order, with its naming values by property, its
+    asserted classes and its inferred ones."""
     values: dict[URIRef, dict[URIRef, set[Node]]] = defaultdict(lambda: defaultdict(set))
-    mentioned: set[URIRef] = set()
     types: dict[URIRef, set[URIRef]] = defaultdict(set)
     inferred_types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    mentioned: set[URIRef] = set()
     is_entity: dict[Node, bool] = {}
+    rdf_type = RDF.type  # a Namespace attribute costs a method call each time
 
     def entity_iri(node: Node) -> bool:
         found = is_entity.get(node)
@@ -377,7 +399,7 @@ def assemble_model(base: str, rows: Iterable[FactRow], *, ontology: Graph, metad
         return found
 
     for fact in facts:
-        if fact.predicate in naming and not fact.inferred:
+        if fact.predicate in NAMING and not fact.inferred:
             values[fact.subject][fact.predicate].add(fact.object)
         if fact.predicate == rdf_type and isinstance(fact.object, URIRef):
             (inferred_types if fact.inferred else types)[fact.subject].add(fact.object)
@@ -385,39 +407,28 @@ def assemble_model(base: str, rows: Iterable[FactRow], *, ontology: Graph, metad
             mentioned.add(fact.subject)
         if entity_iri(fact.object):
             mentioned.add(fact.object)
-    source_models = _sources(metadata, sources)
-    model = KnowledgeModel(base, {}, facts, terms, superclasses, source_models)
-    empty: dict[URIRef, set[Node]] = {}
-    own_facts = set(described)
-    for iri in sorted(mentioned, key=str):
-        if known is not None and iri in known and iri not in own_facts:
-            model.entities[iri] = known[iri]
-            continue
-        kind, slug = split_entity_iri(iri)
-        own = values.get(iri, empty)
-        labels = _lang_of(own, LABEL_PROPERTIES)
-        alt = sorted({str(o) for o in own.get(SKOS.altLabel, ())})
-        definitions = _lang_of(own, (SKOS.definition, RDFS.comment))
-        asserted_types = types.get(iri, set())
-        extra = inferred_types.get(iri, set()) - asserted_types
-        every = set(asserted_types) | extra
-        closure = frozenset(every | {s for c in every for s in superclasses.get(c, ())})
-        written = sorted(str(o) for o in own.get(CG.pinyin, ())) or [None]
-        entity = Entity(
-            iri, kind, slug,
-            labels={k: v for k, v in labels.items() if k in LANGUAGES} or ({"zh": labels["und"]} if "und" in labels else {}),
-            alt_labels=alt,
-            definitions={k: v for k, v in definitions.items() if k in LANGUAGES},
-            classes=tuple(model.most_specific(asserted_types)),
-            inferred_classes=tuple(model.most_specific(extra)),
-            all_classes=closure,
-            written_pinyin=written[0],
-        )
-        model.entities[iri] = entity
-    if known is not None:
-        for iri, entity in known.items():
-            model.entities.setdefault(iri, entity)
-    return model
+    return {iri: (values.get(iri, {}), types.get(iri, set()), inferred_types.get(iri, set()))
+            for iri in sorted(mentioned, key=str)}
+
+
+def _entity(model: KnowledgeModel, iri: URIRef, own: dict, asserted_types: set, inferred_types: set) -> Entity:
+    """An entity described by its naming values and classes."""
+    kind, slug = split_entity_iri(iri)
+    labels = _lang_of(own, LABEL_PROPERTIES)
+    definitions = _lang_of(own, (SKOS.definition, RDFS.comment))
+    extra = inferred_types - asserted_types
+    every = set(asserted_types) | extra
+    written = sorted(str(o) for o in own.get(CG.pinyin, ())) or [None]
+    return Entity(
+        iri, kind, slug,
+        labels={k: v for k, v in labels.items() if k in LANGUAGES} or ({"zh": labels["und"]} if "und" in labels else {}),
+        alt_labels=sorted({str(o) for o in own.get(SKOS.altLabel, ())}),
+        definitions={k: v for k, v in definitions.items() if k in LANGUAGES},
+        classes=tuple(model.most_specific(asserted_types)),
+        inferred_classes=tuple(model.most_specific(extra)),
+        all_classes=model.closure(every),
+        written_pinyin=written[0],
+    )
 
 
 def _lang_of(values: dict[URIRef, set[Node]], predicates: Sequence[URIRef]) -> dict[str, str]:
