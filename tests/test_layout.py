@@ -193,3 +193,10 @@ def test_the_readme_layout_names_no_missing_module():
             for name in re.findall(r"(?:^|, )([a-z_]+)(?=[,:]|\s\(|$)", text.split(":")[0]):
                 if name != "templates":
                     assert (PACKAGE / folder / f"{name}.py").is_file(), f"README layout names {folder}/{name}.py"
+
+
+def test_no_private_name_crosses_modules():
+    crossing = [f"{module}: {alias.name}" for module, tree in TREES.items() for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert not crossing, "\n".join(crossing)
