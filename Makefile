@@ -11,13 +11,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet -e '.[datasets,server]'
 	# morph-kgc declares rdflib<7.3 and pyoxigraph<0.4; its own dependencies are in pyproject.toml
 	$(PIP) install --quiet --no-deps morph-kgc==2.10.0
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[datasets,server,test]'
 	touch $@
 
 venv: $(VENV)/.installed

@@ -118,8 +118,8 @@ def materialise(dataset: DatasetFolder) -> Graph:
         import morph_kgc
     except ImportError:
         raise EnvironmentProblem(
-            f"mapping {dataset.mapping} needs morph-kgc: `pip install --no-deps {MORPH_KGC}` (its own "
-            "dependencies are in pyproject.toml; `make` installs it)"
+            f"mapping {dataset.mapping} needs morph-kgc: `pip install -e '.[datasets]'` and "
+            f"`pip install --no-deps {MORPH_KGC}` (`make run` installs both)"
         ) from None
     try:
         with _quiet_root_logger(), contextlib.chdir(dataset.folder):
