@@ -53,9 +53,13 @@ def write_turtle(graph: Graph, path: Path) -> None:
     path.write_text(bind_prefixes(graph).serialize(format="turtle"), encoding="utf-8")
 
 
-def write_owl(ontology: Graph, path: Path) -> None:
-    """The ontology as RDF/XML, as Protégé and owlready2 open it."""
-    path.write_text(bind_prefixes(ontology).serialize(format="xml"), encoding="utf-8")
+def write_owl(store: ox.Store, name: URIRef, path: Path) -> None:
+    """The named graph ``name`` of ``store`` (the ontology) as RDF/XML, as Protégé and owlready2 open
+    it: written by Oxigraph from its sorted triples, so two builds give the same bytes."""
+    lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))).split(b" .\n")
+    lines.pop()  # after the last " .\n"
+    triples = ox.parse(b" .\n".join(sorted(lines)) + b" .\n", format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, str(path), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
 
 
 def write_ontology_docs(ontology_ttl: Path, path: Path) -> None:

@@ -197,7 +197,7 @@ def _export(built: ox.Store, project: ProjectData, paths: ProjectPaths, staging:
     report = _report(project, dumps, built, violations, reasoner, timer.timings)
     with timer("export.ontology"):
         ontology_name = URIRef(base + str(ONTOLOGY_GRAPH)[len(BASE):])
-        write_owl(graph_from_store(built, ontology_name), staging / "ontology.owl")
+        write_owl(built, ontology_name, staging / "ontology.owl")
     with timer("export.void"):
         void = void_description(built, dumps, project.sources, base=base, endpoint=DEFAULT_ENDPOINT)
         write_turtle(void, staging / "void.ttl")

@@ -273,6 +273,12 @@ def _is_evidence_node(node: Node) -> bool:
     return text.startswith(ENTITY_ROOT) and text[len(ENTITY_ROOT):].split("/", 1)[0] in EVIDENCE_KINDS
 
 
+def _language_order(lang: str) -> tuple:
+    """zh, then en, then any other language: the order pages show texts in, whatever order the
+    graph gave them (a set: its order changes from run to run)."""
+    return (LANGUAGES.index(lang) if lang in LANGUAGES else len(LANGUAGES), lang)
+
+
 def _lang_values(graph: Graph, subject: URIRef, predicates: Sequence[URIRef]) -> dict[str, str]:
     found: dict[str, list[str]] = defaultdict(list)
     for predicate in predicates:
@@ -280,7 +286,7 @@ def _lang_values(graph: Graph, subject: URIRef, predicates: Sequence[URIRef]) ->
             if isinstance(value, Literal):
                 lang = (value.language or "").split("-")[0] or "und"
                 found[lang].append(str(value))
-    return {lang: sorted(values)[0] for lang, values in found.items()}
+    return {lang: sorted(found[lang])[0] for lang in sorted(found, key=_language_order)}
 
 
 def is_fact(role: str | None, subject: Node) -> bool:
@@ -439,7 +445,7 @@ def _lang_of(values: dict[URIRef, set[Node]], predicates: Sequence[URIRef]) -> d
             if isinstance(value, Literal):
                 lang = (value.language or "").split("-")[0] or "und"
                 found[lang].append(str(value))
-    return {lang: sorted(v)[0] for lang, v in found.items()}
+    return {lang: sorted(found[lang])[0] for lang in sorted(found, key=_language_order)}
 
 
 def _sources(metadata: Graph, sources: Sequence) -> dict[str, Source]:
