@@ -78,14 +78,21 @@ def _refused_by_build(mini: Path, mutate) -> str:
     return str(failure.value)
 
 
-def test_a_failed_build_leaves_the_last_good_one(mini):
+def test_a_failed_build_leaves_the_last_good_one_and_a_rebuild_keeps_other_tools_files(mini):
     build(root=mini)
+    (mini / "build" / "screenshots").mkdir()
+    (mini / "build" / "screenshots" / "x.png").write_bytes(b"png")
     before = snapshot(mini / "build")
+    good = (mini / TRIG).read_text(encoding="utf-8")
     _edit(mini / TRIG, '"示例工业园首期投产后,入驻企业12家"', '"示例工业园首期投产后,入驻企业13家"')
     with pytest.raises(DataError, match="evidence quote not found"):
         build(root=mini)
     assert snapshot(mini / "build") == before
-    assert not [p.name for p in mini.iterdir() if p.name.startswith(".build")]  # no staging folder left
+    assert not list(mini.glob(".build.*"))  # no staging folder left behind
+    (mini / TRIG).write_text(good, encoding="utf-8")
+    build(root=mini)
+    assert (mini / "build" / "screenshots" / "x.png").read_bytes() == b"png"
+    assert not list(mini.glob(".build.*"))
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -185,15 +192,6 @@ def test_two_builds_are_byte_identical(mini, tmp_path):
     assert set(a) == set(b) and {"kg.nt", "kg.trig", "ontology.owl", "views/index.html"} <= set(a)
     differ = sorted(name for name in a if a[name] != b[name])
     assert differ == ["report.json"], differ  # only its timings differ: every other output, byte for byte
-
-
-def test_other_tools_files_survive_a_rebuild(mini):
-    build(root=mini)
-    (mini / "build" / "screenshots").mkdir()
-    (mini / "build" / "screenshots" / "x.png").write_bytes(b"png")
-    build(root=mini)
-    assert (mini / "build" / "screenshots" / "x.png").read_bytes() == b"png"
-    assert not list(mini.glob(".build.*"))  # no staging folder left behind
 
 
 def test_base_iri_is_configurable(mini, tmp_path):
