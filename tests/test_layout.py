@@ -1,6 +1,6 @@
 """The package's folders are its architecture: layers import only downwards, no import cycle (at the
-top of a module or inside a function), no module over 500 lines, no function, class or constant
-without a caller in the package (tests do not count), and the README's layout names every module.
+top of a module or inside a function), no module over 500 lines, no function, method, class or
+constant without a caller in the package (tests do not count), and the README's layout names every module.
 
 Read from the source with ``ast``: nothing is imported or run.
 """
@@ -32,8 +32,9 @@ LAYERS = (
     ("cli", "__main__"),
 )
 MAX_LINES = 500
-#: Called from outside the package: the console script, ``python -m cungai.views.browser``.
-ENTRY_POINTS = {("cungai.cli", "main"), ("cungai.views.browser", "main")}
+#: Called from outside the package: the console script, ``python -m cungai.views.browser``, and
+#: click calling the method the command group overrides.
+ENTRY_POINTS = {("cungai.cli", "main"), ("cungai.views.browser", "main"), ("cungai.cli", "CungaiGroup.invoke")}
 
 
 def _modules() -> dict[str, Path]:
@@ -128,6 +129,10 @@ def _definitions() -> dict[tuple[str, str], ast.stmt]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if not node.decorator_list:  # decorated: registered (click commands, routes, udfs)
                     found[(module, node.name)] = node
+            if isinstance(node, ast.ClassDef):  # methods too, but the special ones Python calls itself
+                for method in node.body:
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and not method.name.startswith("__"):
+                        found[(module, f"{node.name}.{method.name}")] = method
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     if isinstance(target, ast.Name) and not target.id.startswith("__"):
@@ -157,7 +162,8 @@ def test_everything_defined_has_a_caller_in_the_package():
         if (module, name) in ENTRY_POINTS:
             continue
         inside = range(node.lineno, (node.end_lineno or node.lineno) + 1)
-        callers = {(m, line) for m, line in uses.get(name, ()) if not (m == module and line in inside)}
+        called = name.rsplit(".", 1)[-1]  # a method is used wherever an attribute of its name is
+        callers = {(m, line) for m, line in uses.get(called, ()) if not (m == module and line in inside)}
         if not callers:
             unused.append(f"{module}.{name} (line {node.lineno})")
     assert not unused, "defined but never used in the package:\n" + "\n".join(unused)

@@ -15,8 +15,33 @@ import networkx as nx
 from cungai.views.analysis import Centrality, network_nodes
 from cungai.views.pages import GRAPH_VIEWS, GraphView, graph_view
 from cungai.views.pagemodels import node_styles
-from cungai.views.storemodel import FACTS, STATEMENTS, StoreContext, fact_rows, oxigraph_select
+from rdflib import Literal, URIRef
+
+from cungai.rdf.namespaces import BASE
+from cungai.views.storemodel import PREFIXES, STATEMENTS, StoreContext, fact_rows, oxigraph_select
 from cungai.views.viewmodel import KnowledgeModel
+
+#: Every triple of the graphs that hold facts, without the evidence nodes (filtered again by ``fact_rows``).
+FACTS = PREFIXES + """SELECT ?g ?s ?p ?o WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(?g != ?sources && isIRI(?s)
+         && !STRSTARTS(STR(?s), ?statements) && !STRSTARTS(STR(?s), ?annotations) && !STRSTARTS(STR(?s), ?spans))
+  FILTER(?g != ?ontology || STRSTARTS(STR(?s), ?entities))
+}"""
+
+
+def fact_bindings(context: StoreContext) -> dict[str, object]:
+    """The values ``FACTS`` filters with: graphs that hold no facts, and the IRI roots of evidence nodes."""
+    ontology, sources = context.graph("vocabulary"), context.graph("sources")
+    entity_root = context.base + "id/"
+    return {
+        "sources": sources[0] if sources else URIRef(BASE + "graph/sources"),
+        "ontology": ontology[0] if ontology else URIRef(BASE + "graph/ontology"),
+        "entities": Literal(entity_root),
+        "statements": Literal(entity_root + "statement/"),
+        "annotations": Literal(entity_root + "annotation/"),
+        "spans": Literal(entity_root + "span/"),
+    }
 
 
 def whole_model(store, sources: Sequence = ()) -> KnowledgeModel:
@@ -24,7 +49,7 @@ def whole_model(store, sources: Sequence = ()) -> KnowledgeModel:
     select, reader = oxigraph_select(store)
     context = StoreContext(select, reader)
     evidence = context.evidence(STATEMENTS, {})
-    return context.assemble(fact_rows(context, FACTS, context.fact_bindings(), evidence), sources)
+    return context.assemble(fact_rows(context, FACTS, fact_bindings(context), evidence), sources)
 
 
 def entity_network(model: KnowledgeModel) -> nx.MultiDiGraph:

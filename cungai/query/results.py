@@ -69,10 +69,6 @@ class QueryResult:
             return QueryResult(self.form, graph=graph, truncated=True)
         return QueryResult(self.form, self.variables, self.rows[:max_rows], truncated=True)
 
-    def records(self) -> list[dict[str, Node]]:
-        """Rows as dicts of the bound variables."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
-
 
 INTEGER_TYPES = frozenset({
     XSD.nonNegativeInteger, XSD.positiveInteger, XSD.nonPositiveInteger, XSD.negativeInteger, XSD.long,

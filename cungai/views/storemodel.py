@@ -40,14 +40,6 @@ Select = Callable[[str, Mapping[str, object]], Iterable[Mapping[str, Node]]]
 
 PREFIXES = prefix_block("rdf", "rdfs", "skos", "cg", "oa", "dcterms")
 
-#: Every triple of the graphs that hold facts, without the evidence nodes (filtered again in Python).
-FACTS = PREFIXES + """SELECT ?g ?s ?p ?o WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  FILTER(?g != ?sources && isIRI(?s)
-         && !STRSTARTS(STR(?s), ?statements) && !STRSTARTS(STR(?s), ?annotations) && !STRSTARTS(STR(?s), ?spans))
-  FILTER(?g != ?ontology || STRSTARTS(STR(?s), ?entities))
-}"""
-
 #: The reified facts of a graph with their annotation targets (DESIGN §4), the one pattern every
 #: query of the evidence starts from: ``statements(FILTER)`` adds a filter on ?s ?p ?o.
 STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target WHERE {
@@ -348,20 +340,6 @@ class StoreContext:
     def assemble(self, rows: Iterable[FactRow], sources: Sequence, **entities) -> KnowledgeModel:
         return assemble_model(self.base, rows, ontology=self.ontology, metadata=self.metadata, sources=sources,
                               **entities)
-
-    def fact_bindings(self) -> dict[str, object]:
-        """The values ``FACTS`` filters with: graphs that hold no facts, and the IRI roots of evidence nodes."""
-        ontology = self.graph("vocabulary")
-        sources = self.graph("sources")
-        entity_root = self.base + "id/"
-        return {
-            "sources": sources[0] if sources else URIRef(BASE + "graph/sources"),
-            "ontology": ontology[0] if ontology else URIRef(BASE + "graph/ontology"),
-            "entities": Literal(entity_root),
-            "statements": Literal(entity_root + "statement/"),
-            "annotations": Literal(entity_root + "annotation/"),
-            "spans": Literal(entity_root + "span/"),
-        }
 
 
 def model_around(context: StoreContext, iris: Sequence[URIRef], *, about: Sequence[URIRef] = (),
