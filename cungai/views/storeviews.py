@@ -134,14 +134,7 @@ def write_views_from_store(store, out_dir: Path, *, report: dict, sources: Seque
     first, the most central first) and ``max_article_pages`` annotated articles (by source id);
     ``cungai serve`` renders the others on demand.
     """
-    timings: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        timings[name] = round(now - clock[0], 3)
-        clock[0] = now
-
+    lap = _Laps()
     out_dir = reset(Path(out_dir))
     select, reader = oxigraph_select(store)
     context = StoreContext(select, reader)
@@ -153,9 +146,7 @@ def write_views_from_store(store, out_dir: Path, *, report: dict, sources: Seque
     lap("measures")
     network_files: list[Path] = []
     if network_dir is not None:
-        annotate(network, measures)
-        network_files = [write_graphml(network, Path(network_dir) / NETWORK_FILES[0]),
-                         write_gexf(network, Path(network_dir) / NETWORK_FILES[1], date=catalogue.shell.data_date)]
+        network_files = _write_network_files(network, measures, Path(network_dir), date=catalogue.shell.data_date)
         lap("network files")
     plan = plan_pages(catalogue, measures, max_graph_nodes=max_graph_nodes, max_entity_pages=max_entity_pages)
     model = page_model(context, catalogue, plan, sources)
@@ -192,16 +183,37 @@ def write_views_from_store(store, out_dir: Path, *, report: dict, sources: Seque
                  network={"nodes": network.number_of_nodes(), "edges": network.number_of_edges()},
                  title_zh="村改知识图谱", title_en="cungai-kg")
     write_centrality(out_dir / CENTRALITY_FILE, measures)
-    manifest = {"pages": sorted(writer.pages), "graphs": counts, "drawn": drawn,
-                "entities": len(catalogue.entities), "entity_pages": len(plan.written),
-                "caps": {"graph_nodes": max_graph_nodes, "entity_pages": max_entity_pages, "large_graph": LARGE_GRAPH,
-                         "article_pages": max_article_pages},
-                "served_articles": sorted(model.served_sources),
-                "network_files": [p.name for p in network_files]}
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                           encoding="utf-8")
+    _write_json(out_dir / "manifest.json", {
+        "pages": sorted(writer.pages), "graphs": counts, "drawn": drawn,
+        "entities": len(catalogue.entities), "entity_pages": len(plan.written),
+        "caps": {"graph_nodes": max_graph_nodes, "entity_pages": max_entity_pages, "large_graph": LARGE_GRAPH,
+                 "article_pages": max_article_pages},
+        "served_articles": sorted(model.served_sources), "network_files": [p.name for p in network_files]})
     lap("index")
-    return ViewsResult(out_dir, sorted(writer.pages), counts, network_files, timings)
+    return ViewsResult(out_dir, sorted(writer.pages), counts, network_files, lap.timings)
+
+
+class _Laps:
+    """Seconds spent since the previous lap, by name: the views' own timings."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self.last, 3)
+        self.last = now
+
+
+def _write_network_files(network, measures: Mapping[str, Centrality], folder: Path, *, date: str) -> list[Path]:
+    """The whole entity network with its measures, as GraphML and GEXF (for Gephi)."""
+    annotate(network, measures)
+    return [write_graphml(network, folder / NETWORK_FILES[0]), write_gexf(network, folder / NETWORK_FILES[1], date=date)]
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _write_graph_page(writer: PageWriter, view: GraphView, spec) -> GraphView:
