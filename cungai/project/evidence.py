@@ -31,7 +31,7 @@ from ..rdf.namespaces import CG, ID, OA, RDF, RDFS, SKOS, XSD, digest
 from .sources import SourceText
 from ..rdf.terms import RdflibTerms, nt, nt_string
 
-CURATION_PROPERTIES = (CG.quote, CG.before, CG.after)
+CURATION_PROPERTIES = (CG.quote, CG.before, CG.after, CG.curatorNote)
 _CURATION = frozenset(map(str, CURATION_PROPERTIES))
 TRANSLATABLE_PROPERTIES = frozenset(
     {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote}
@@ -55,14 +55,20 @@ class EvidenceBlock:
     path: Path
     line: int
     prefixes: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()  # cg:curatorNote: the curator's judgements in this block, each with its reason
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
+    def show(self, term_or_triple) -> str:
+        """A term or a triple as the curator wrote it, with the file's prefixes: for messages."""
+        if isinstance(term_or_triple, tuple):
+            return _compact(term_or_triple, dict(self.prefixes))
+        return _compact((term_or_triple,), dict(self.prefixes))
+
     def first_fact(self) -> str:
         """The block's first fact (in N3 order) as the curator wrote it, with the file's prefixes: for messages."""
-        first = min(self.facts, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-        return _compact(first, dict(self.prefixes))
+        return self.show(min(self.facts, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())))
 
 
 @dataclass(frozen=True)
@@ -202,13 +208,14 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
             raise DataError(f"{path}:{line_of(name)}: evidence block {name} (quote {quotes[0]!r}) states no fact")
         before = next(iter(curation[str(CG.before)]), "")
         after = next(iter(curation[str(CG.after)]), "")
-        blocks.append(EvidenceBlock(name, quotes[0], before, after, tuple(facts), path, line_of(name), known))
+        notes = tuple(sorted(curation[str(CG.curatorNote)]))
+        blocks.append(EvidenceBlock(name, quotes[0], before, after, tuple(facts), path, line_of(name), known, notes))
     blocks.sort(key=lambda b: (b.line, str(b.name)))
     return blocks, outside
 
 
-def _compact(triple: Triple, prefixes: dict[str, str]) -> str:
-    """A triple as the curator wrote it, with the file's prefixes."""
+def _compact(triple: tuple[Node, ...], prefixes: dict[str, str]) -> str:
+    """A triple (or a term) as the curator wrote it, with the file's prefixes."""
     def short(term: Node) -> str:
         if isinstance(term, URIRef):
             for prefix, ns in sorted(prefixes.items(), key=lambda item: -len(item[1])):

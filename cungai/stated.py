@@ -1,0 +1,154 @@
+"""A block must say its facts: every Chinese label, alias and literal value appears in its quote.
+
+The build already checks that a block's quote is in the text; this module checks that the quote
+says what the block claims, for the parts a machine can check:
+
+* a text in the source's language (a label, an alias, a quotation's text, a definition) is in the
+  quote (compared without spaces and punctuation, after NFKC), or, for a label or an alias, the
+  entity already carries it elsewhere (in another block whose quote says it, or in the background,
+  the vocabularies or the links);
+* a number is one the quote writes, in any form (4000万, 四千万, 12场次, 50%: see ``numbers``),
+  possibly converted by a unit factor of the vocabularies (``cg:conversionFactor``);
+* a date, year or duration: each of its numbers is one the quote writes (2019年12月 says
+  ``"2019-12"^^xsd:gYearMonth``, 三年 says ``"P3Y"^^xsd:duration``);
+* an ordinal (``cg:ordinal``): the quote writes the number, or it lists the block's ordered items
+  in that order (伦教策略、伦教智慧、伦教作为 gives 1, 2, 3).
+
+Or the block marks the value as the curator's judgement: a ``cg:curatorNote`` on the block that
+repeats the value and gives the reason (``ev:b cg:curatorNote "“顺德区”: the text writes 顺德; …"``).
+Types and relations between entities stay the curator's reading and are not checked here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rdflib import Literal, URIRef
+
+from .evidence import EvidenceBlock, Triple, is_translation
+from .namespaces import CG, RDFS, SKOS, XSD
+from .numbers import numbers_in, says_number
+from .problems import Problem
+
+LABEL_PROPERTIES = frozenset({RDFS.label, SKOS.prefLabel, SKOS.altLabel})
+NUMERIC = frozenset({XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long,
+                     XSD.nonNegativeInteger, XSD.positiveInteger})
+TEMPORAL = frozenset({XSD.date, XSD.gYear, XSD.gYearMonth, XSD.dateTime, XSD.duration})
+ORDINAL = CG.ordinal
+
+#: (entity, label text) pairs: labels and aliases that the data gives an entity outside a block.
+Labelled = set[tuple[URIRef, str]]
+
+
+def plain(text: str) -> str:
+    """``text`` compared as a curator reads it: NFKC, no spaces, no punctuation, no symbols."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                   if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
+
+
+def _in_text(value: str, text: str) -> bool:
+    needle = plain(value)
+    return bool(needle) and needle in plain(text)
+
+
+def judged(block: EvidenceBlock, value: Literal) -> str | None:
+    """The block's curator note that names ``value`` (its text repeated in the note), if any."""
+    lexical = plain(str(value))
+    for note in block.notes:
+        if lexical and lexical in plain(note):
+            return note
+    return None
+
+
+def _ordinals_in_order(block: EvidenceBlock, language: str) -> bool:
+    """Whether the block's items with a cg:ordinal appear in the quote in the order of their ordinals."""
+    ordinal = {s: float(o) for s, p, o in block.facts if p == ORDINAL and isinstance(o, Literal)}
+    positions = {}
+    quote = plain(block.quote)
+    for s, p, o in block.facts:
+        if s in ordinal and p in LABEL_PROPERTIES and isinstance(o, Literal) and (o.language or language) == language:
+            at = quote.find(plain(str(o)))
+            if at >= 0:
+                positions[s] = min(at, positions.get(s, at))
+    if set(positions) != set(ordinal):
+        return False
+    by_position = sorted(positions, key=positions.get)
+    return [ordinal[s] for s in by_position] == sorted(ordinal.values())
+
+
+def _numbers_of_temporal(value: Literal) -> list[float]:
+    return [float(n) for n in re.findall(r"\d+(?:\.\d+)?", str(value))]
+
+
+def is_said(fact: Triple, block: EvidenceBlock, *, language: str, labelled: Labelled,
+            factors: Iterable[float] = ()) -> bool:
+    """Whether the block's quote says the literal of ``fact`` (see the module's rules)."""
+    s, p, o = fact
+    if o.datatype in NUMERIC:
+        if says_number(float(o), block.quote, factors=factors):
+            return True
+        return p == ORDINAL and _ordinals_in_order(block, language)
+    if o.datatype in TEMPORAL:
+        written = numbers_in(block.quote)
+        return all(float(n) in written for n in _numbers_of_temporal(o)) or _in_text(str(o), block.quote)
+    if _in_text(str(o), block.quote):
+        return True
+    return p in LABEL_PROPERTIES and (s, plain(str(o))) in labelled
+
+
+def checked_literals(block: EvidenceBlock, language: str) -> list[Triple]:
+    """The block's facts whose object is a literal the quote must say (not translations)."""
+    return sorted(
+        (t for t in block.facts if isinstance(t[2], Literal) and not is_translation(t, language)),
+        key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
+    )
+
+
+def said_labels(blocks: Iterable[EvidenceBlock], language: str) -> Labelled:
+    """(entity, label) pairs that some block's quote says: an entity's label, good for every block."""
+    labelled: Labelled = set()
+    for block in blocks:
+        for s, p, o in block.facts:
+            if p in LABEL_PROPERTIES and isinstance(o, Literal) and not is_translation((s, p, o), language) \
+                    and _in_text(str(o), block.quote):
+                labelled.add((s, plain(str(o))))
+    return labelled
+
+
+def graph_labels(triples: Iterable[Triple]) -> Labelled:
+    """(entity, label) pairs of the background, vocabularies or links (any language)."""
+    return {(s, plain(str(o))) for s, p, o in triples if p in LABEL_PROPERTIES and isinstance(o, Literal)}
+
+
+def unsaid_facts(blocks: list[EvidenceBlock], *, language: str, labelled: Labelled,
+                 factors: Iterable[float] = ()) -> list[Problem]:
+    """A problem for every literal fact that its block's quote does not say and no curator note names."""
+    factors = tuple(factors)
+    problems = []
+    for block in blocks:
+        for fact in checked_literals(block, language):
+            if is_said(fact, block, language=language, labelled=labelled, factors=factors) or judged(block, fact[2]):
+                continue
+            problems.append(_problem(block, fact))
+    return problems
+
+
+def _problem(block: EvidenceBlock, fact: Triple) -> Problem:
+    s, p, o = fact
+    value = str(o)
+    name = block.show(block.name)
+    if o.datatype in NUMERIC | TEMPORAL:
+        message = (f"the quote does not write the number {value} (in any form: 4000万, 四千万, 50%…) / "
+                   f"引文中没有数值 {value}")
+    else:
+        message = f"the quote does not say {value!r} / 引文中没有“{value}”"
+    judgement = (f"if it is your judgement, add to the block: {name} cg:curatorNote \"{value}: <reason>\"@zh . "
+                 "/ 若是整理者的判断，在证据块上加 cg:curatorNote 写明该值及理由")
+    if p in LABEL_PROPERTIES:
+        hint = ("give the entity the label its quote writes (another name is a skos:altLabel), label it in a block "
+                f"whose quote says it, or {judgement}")
+    else:
+        hint = f"quote the words that say it (a longer cg:quote), move the fact to a block whose quote says it, or {judgement}"
+    return Problem(block.path, block.line, name, block.show(fact), message, hint)
