@@ -185,6 +185,11 @@ def _context(paths: ProjectPaths) -> tuple[_Context, list[Problem]]:
     for sid in source_ids(paths):
         problems_of = context.problems.setdefault(sid, [])
         text_path, facts_path = paths.sources_dir / f"{sid}.txt", paths.source_facts(sid)
+        if not text_path.with_suffix(".ttl").exists():
+            problems_of.append(Problem(text_path, 0, "", "", f"unfinished: no metadata file {sid}.ttl yet; the build "
+                                       "leaves this source out and says so / 尚无元数据文件，构建时跳过并报告",
+                                       f"cungai source add {text_path.name} --id {sid} --title … --date …", "notice"))
+            continue
         try:
             source = context.sources[sid] = load_source(text_path)
         except CungaiError as exc:
@@ -211,10 +216,12 @@ def _context(paths: ProjectPaths) -> tuple[_Context, list[Problem]]:
 
 def _unfinished(paths: ProjectPaths, sid: str, context: _Context) -> Problem | None:
     facts_path = paths.source_facts(sid)
+    if sid not in context.sources:
+        return None
     if not facts_path.exists():
         return Problem(paths.sources_dir / f"{sid}.txt", 0, "", "",
                        f"unfinished: no facts file {facts_path.name} yet; the build leaves this source out and says so "
-                       f"/ 尚未整理：构建时跳过并报告", f"cungai source add wrote the text; write {facts_path}", "notice")
+                       f"/ 尚未整理：构建时跳过并报告", f"write {facts_path.relative_to(paths.root)}: one block per quote (graph/README.md)", "notice")
     if sid in context.blocks and not context.blocks[sid]:
         return Problem(facts_path, 0, "", "", "unfinished: no evidence block yet; the build leaves this source out "
                        "and says so / 尚无证据块", "write one block per quote (graph/README.md)", "notice")

@@ -51,7 +51,8 @@ def main() -> None:
 @click.option("--checks", type=click.Choice(["auto", "full", "scale"]), default="auto", show_default=True,
               help="full: pySHACL + HermiT over every fact; scale: shapes and OWL rules as SPARQL inside "
                    "Oxigraph, HermiT over the ontology; auto: full up to 200,000 triples (see README).")
-def build(root: Path | None, out_dir: Path | None, base: str | None, store: str, checks: str) -> None:
+@click.option("--no-register", is_flag=True, help="Do not append new entity IRIs to graph/iris.tsv.")
+def build(root: Path | None, out_dir: Path | None, base: str | None, store: str, checks: str, no_register: bool) -> None:
     """Build the graph: load, resolve evidence, validate (SHACL), reason (HermiT), write build/.
 
     \b
@@ -64,8 +65,15 @@ def build(root: Path | None, out_dir: Path | None, base: str | None, store: str,
 
     with console.status("building…") as status:
         result = run_build(root=root, out_dir=out_dir, base=base or BASE, store=store, checks=checks,
-                           progress=lambda step: status.update(f"{step}…"))
+                           progress=lambda step: status.update(f"{step}…"), register=not no_register)
     _summary(result.report, result.out_dir)
+    out = Console()
+    for sid, why in result.report["unfinished_sources"].items():
+        out.print(f"unfinished source, left out / 未完成的来源（未纳入）: {sid}: {why}")
+    if result.registered:
+        out.print(f"registered {len(result.registered)} new IRI(s) in graph/iris.tsv / 新登记 IRI:")
+        for iri, label in sorted(result.registered.items()):
+            out.print(f"  + {iri}  {label}")
 
 
 def _summary(report: dict, out_dir: Path) -> None:

@@ -69,6 +69,8 @@ class BuildResult:
     store: ox.Store
     report: dict
     timings: dict[str, float] = field(default_factory=dict)
+    project_graphs: dict[URIRef, Graph | set] = field(default_factory=dict)  # what the curated files state
+    registered: dict[str, str] = field(default_factory=dict)  # IRIs the build added to graph/iris.tsv
 
     @cached_property
     def graphs(self) -> dict[URIRef, Graph]:
@@ -104,12 +106,14 @@ def _staging(out_dir: Path) -> Iterator[Path]:
 
 def build(
     *, root: Path | str | None = None, out_dir: Path | str | None = None, base: str = BASE,
-    store: str = DEFAULT_STORE, checks: str = "auto", progress: Progress | None = None,
+    store: str = DEFAULT_STORE, checks: str = "auto", progress: Progress | None = None, register: bool = False,
 ) -> BuildResult:
     """Build everything into ``out_dir`` (default ``build/``); nothing changes there unless it all succeeds.
 
     ``store`` is the engine that holds the graph (``oxigraph``, or ``memory``: rdflib); ``checks``
     how it is validated and reasoned over (``full``, ``scale``, or ``auto``: see ``choose_checks``).
+    With ``register``, the entity IRIs that graph/iris.tsv does not list yet are appended to it once
+    the build succeeded (``BuildResult.registered`` lists them; ``cungai build`` says so).
     The build never opens a network connection (``offline``): imports and remote contexts are not followed.
     """
     if store not in STORES:
@@ -117,7 +121,13 @@ def build(
     if checks not in CHECKS:
         raise UsageError(f"unknown checks {checks!r}; use one of {', '.join(CHECKS)}")
     with offline():
-        return _build(root=root, out_dir=out_dir, base=base, store=store, checks=checks, progress=progress)
+        result = _build(root=root, out_dir=out_dir, base=base, store=store, checks=checks, progress=progress)
+        if register:
+            from .iris import register_new, registry_path
+
+            paths = project_paths(root)
+            result.registered = register_new(registry_path(paths.graph_dir), result.project_graphs)
+        return result
 
 
 def choose_checks(checks: str, triples: int) -> str:
@@ -234,7 +244,8 @@ def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progr
                     future.result()
         report["timings"] = timer.timings
         write_json(report, staging / "report.json")
-    return BuildResult(out, built, report, timer.timings)
+    curated = {**project.graphs, **{name: r.facts for name, r in project.resolved.items()}}
+    return BuildResult(out, built, report, timer.timings, curated)
 
 
 @contextmanager
@@ -264,6 +275,7 @@ def _report(project: ProjectData, dumps: Dumps, built: ox.Store, violations, rea
             "facts_with_evidence": with_evidence,
             "sources": {sid: r.as_dict() for sid, r in sorted(reports.items())},
         },
+        "unfinished_sources": dict(sorted(project.unfinished.items())),
         "store": store,
         "graphs": {str(name): n for name, n in dumps.graph_sizes.items()},
         "triples": dumps.triples,

@@ -319,6 +319,7 @@ class ResolvedSource:
     evidence: str
     evidence_triples: int
     report: EvidenceReport
+    blocks: list[EvidenceBlock] = field(default_factory=list)
 
 
 def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
@@ -356,7 +357,7 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
             lines += [f"{annotation} {_TYPE} {_OA['Annotation']} .", f"{annotation} {_OA['hasBody']} {statement} .",
                       f"{annotation} {_OA['hasTarget']} <{span.iri}> ."]
     _cover(report, source.text, spans)
-    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report)
+    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, blocks)
 
 
 def _cached(function):
