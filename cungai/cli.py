@@ -143,16 +143,31 @@ def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
 
 @main.command()
 @click.argument("text")
-def slug(text: str) -> None:
-    """Propose a pinyin slug for a Chinese name (write it into the data once; never recompute it).
+@click.option("--kind", default=None, metavar="KIND",
+              help="The IRI's kind (park, person, body…): the slug must be free in it; person names read family-given.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+def slug(text: str, kind: str | None, root: Path | None) -> None:
+    """Propose a pinyin slug for a Chinese name, cut into words as the graph's slugs are (jieba).
+
+    Write it into the data once; never recompute it. The registry (graph/iris.tsv) is searched:
+    a slug already taken is reported (exit 1 when --kind is given). / 为新实体建议拼音标识。
 
     \b
     Example:
-      cungai slug 北海工业区      # beihai-gong-ye-qu
+      cungai slug 北海工业区                  # beihai-gongyequ (taken: park:beihai-gongyequ 北海工业区)
+      cungai slug 卢德全 --kind person        # lu-dequan
     """
-    from .project.slugs import slugify
+    from .errors import DataError
+    from .project.slugs import propose
 
-    click.echo(slugify(text))
+    proposal = propose(text, kind=kind, root=root)
+    click.echo(proposal.slug)
+    for entry in proposal.taken:
+        click.echo(f"taken / 已被使用: {entry.iri}  {entry.label_zh} (reuse it if it is the same thing; "
+                   "otherwise add a word that tells them apart / 若为同一事物请复用)", err=True)
+    if kind and not proposal.free:
+        raise DataError(f"the slug {proposal.slug!r} is taken in {kind}/ (graph/iris.tsv)")
 
 
 # ---------------------------------------------------------------------------------------------
