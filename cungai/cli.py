@@ -141,6 +141,41 @@ def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
         raise DataError(f"{len([p for p in report.problems if p.severity == 'error'])} problem(s) to mend / 处待修改")
 
 
+@main.group()
+def source() -> None:
+    """Sources: add a text to the project (text, metadata, facts skeleton). / 来源管理。"""
+
+
+@source.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--id", "source_id", required=True, help="The source's id: lowercase, digits, '-' (e.g. lunjiao-2020-01-15).")
+@click.option("--title", default=None, help="Title (default: the text's first line).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="Date of issue (default: the first date the text writes).")
+@click.option("--url", default=None, help="Where it was published (http or https).")
+@click.option("--lang", default="zh", show_default=True, help="Language of the text.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+def source_add(file: Path, source_id: str, title: str | None, date: str | None, url: str | None, lang: str,
+               root: Path | None) -> None:
+    """Add a source: graph/sources/ID.txt (NFC), ID.ttl (metadata, SHA-256) and a graph/ID.trig skeleton.
+
+    The skeleton has one commented block per sentence with the known entities the sentence
+    mentions. Until its first block is written the build leaves the source out and says so.
+    / 新增来源：写入原文、元数据和事实文件骨架。
+
+    \b
+    Example:
+      cungai source add ~/news.txt --id lunjiao-2020-01-15 --url https://example.org/news/1
+      cungai check lunjiao-2020-01-15
+    """
+    from .scaffold import add_source
+
+    added = add_source(file, source_id=source_id, title=title, date=date, url=url, lang=lang, root=root)
+    click.echo(f"written / 已写入: {added.text_path}\n  {added.metadata_path} (sha256 {added.sha256})\n"
+               f"  {added.facts_path}: {added.sentences} sentence(s), {added.mentions} mention(s) of known entities")
+    click.echo(f"next / 下一步: write the blocks in {added.facts_path.name}, then `cungai check {added.source_id}`")
+
+
 @main.command()
 @click.argument("text")
 @click.option("--kind", default=None, metavar="KIND",
