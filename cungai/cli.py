@@ -123,7 +123,7 @@ def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
       cungai check graph/lunjiao-2019-12-06.trig --register
       cungai check            # every source changed since the last build
     """
-    from .check import check as run_check
+    from .checks.curation import check as run_check
     from .errors import DataError
 
     report = run_check(sources, root=root, register=register)
@@ -168,7 +168,7 @@ def source_add(file: Path, source_id: str, title: str | None, date: str | None, 
       cungai source add ~/news.txt --id lunjiao-2020-01-15 --url https://example.org/news/1
       cungai check lunjiao-2020-01-15
     """
-    from .scaffold import add_source
+    from .project.scaffold import add_source
 
     added = add_source(file, source_id=source_id, title=title, date=date, url=url, lang=lang, root=root)
     click.echo(f"written / 已写入: {added.text_path}\n  {added.metadata_path} (sha256 {added.sha256})\n"

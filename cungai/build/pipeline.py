@@ -31,6 +31,8 @@ from ..errors import UsageError
 from ..offline import offline, offline_call, stay_offline
 from ..paths import project_paths
 from ..project.evidence import selector_rows
+from ..checks.curation import curation_problems
+from ..checks.problems import raise_on_errors
 from ..project.reader import ProjectData, check_source_offsets, memory_graphs, read_project
 from ..rdf.graphs import union_of
 from ..rdf.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, rebase
@@ -123,7 +125,7 @@ def build(
     with offline():
         result = _build(root=root, out_dir=out_dir, base=base, store=store, checks=checks, progress=progress)
         if register:
-            from .iris import register_new, registry_path
+            from ..link.iris import register_new, registry_path
 
             paths = project_paths(root)
             result.registered = register_new(registry_path(paths.graph_dir), result.project_graphs)
@@ -164,6 +166,9 @@ def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progr
     with timer("load"):
         with timer("load.read"):
             project = read_project(paths)
+        with timer("load.curation"):  # what `cungai check` finds per block fails the build too
+            raise_on_errors(curation_problems(project), title="blocks that do not say their facts, or undefined "
+                            "IRIs / 证据块未说出其事实，或 IRI 未定义")
         mode = choose_checks(checks, project.size())
         if mode == "scale" and store != "oxigraph":
             raise UsageError("--checks scale runs inside Oxigraph: use it with --store oxigraph")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .iris import Registered, read_registry, registry_path
-from .namespaces import ID
-from .paths import project_paths
+from ..link.iris import Registered, read_registry, registry_path
+from ..rdf.namespaces import ID
+from ..paths import project_paths
 
 #: How often jieba should think the graph's own words occur: high, so that they win over its dictionary.
 WORD_FREQUENCY = 100_000

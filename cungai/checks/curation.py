@@ -26,17 +26,18 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from . import __version__
-from .errors import CungaiError, UsageError
-from .evidence import EvidenceBlock, locate, read_blocks
-from .iris import Registered, entity_iris, read_registry, registry_path, write_registry
-from .load import parse_rdf_file
-from .namespaces import BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SOURCES_GRAPH, source_graph
-from .paths import ProjectPaths, project_paths
+from .. import __version__
+from ..errors import CungaiError, UsageError
+from ..project.evidence import EvidenceBlock, locate, read_blocks
+from ..link.iris import Registered, entity_iris, read_registry, registry_path, write_registry
+from ..rdf.load import parse_rdf_file
+from ..rdf.namespaces import BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SOURCES_GRAPH, source_graph
+from ..paths import ProjectPaths, project_paths
 from .problems import Problem, errors_of
-from .sources import SourceText, load_source
+from ..project.reader import ProjectData
+from ..project.sources import SourceText, load_source
 from .stated import graph_labels, plain, said_labels, unsaid_facts
-from .terms import OxigraphTerms, to_rdflib
+from ..rdf.terms import OxigraphTerms, to_rdflib
 from .unknown import Known, undefined_iris
 
 _WHERE = re.compile(r"^(?P<path>[^\n:]+?):(?P<line>\d+)(?::\d+)?: (?P<message>.*)$", re.S)
@@ -300,13 +301,31 @@ def _check_source(paths: ProjectPaths, sid: str, context: _Context, registered: 
     return result
 
 
+def curation_problems(project: ProjectData) -> list[Problem]:
+    """What ``check`` finds in the blocks, over a whole project as the build reads it: literals that
+    their quote does not say (``stated``) and IRIs that nothing defines (``unknown``)."""
+    outside = [t for graph in project.graphs.values() for t in graph]
+    labelled = graph_labels(outside)
+    known = Known.of(outside)
+    factors = [float(o) for _, _, o in project.ontology.triples((None, CG.conversionFactor, None))]
+    languages = {source_graph(s.source_id): s.language for s in project.sources}
+    for name, resolving in project.resolved.items():
+        labelled |= said_labels(resolving.blocks, languages[name])
+        known.add(resolving.facts)
+    problems = []
+    for name, resolving in project.resolved.items():
+        problems += unsaid_facts(resolving.blocks, language=languages[name], labelled=labelled, factors=factors)
+        problems += undefined_iris(resolving.blocks, known)
+    return problems
+
+
 def check(targets: Sequence[str] = (), *, root: Path | str | None = None, register: bool = False,
           today: dt.date | None = None) -> CheckReport:
     """Check the sources named in ``targets`` (ids or files; none: every changed one) without a build.
 
     With ``register``, the new IRIs of each source that has no error are appended to graph/iris.tsv.
     """
-    from .offline import offline
+    from ..offline import offline
 
     started = time.perf_counter()
     paths = project_paths(root)

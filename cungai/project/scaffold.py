@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import DataError, UsageError
+from ..errors import DataError, UsageError
 from .evidence import SENTENCE
-from .namespaces import BASE, ENTITY_KINDS, PREFIXES
-from .paths import ProjectPaths, project_paths
+from ..rdf.namespaces import BASE, ENTITY_KINDS, PREFIXES
+from ..paths import ProjectPaths, project_paths
 
 SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")
 DATE_IN_TEXT = re.compile(r"(\d{4})(?:-|年)(\d{1,2})(?:-|月)(\d{1,2})日?")

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from .evidence import EvidenceBlock, Triple
-from .iris import is_registered_kind
-from .namespaces import ID, RDF, RDFS, SKOS, SRC
+from ..project.evidence import EvidenceBlock, Triple
+from ..link.iris import is_registered_kind
+from ..rdf.namespaces import ID, RDF, RDFS, SKOS, SRC
 from .problems import Problem
 from .stated import plain
 

@@ -27,8 +27,8 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
-from .evidence import EvidenceBlock, Triple, is_translation
-from .namespaces import CG, RDFS, SKOS, XSD
+from ..project.evidence import EvidenceBlock, Triple, is_translation
+from ..rdf.namespaces import CG, RDFS, SKOS, XSD
 from .numbers import numbers_in, says_number
 from .problems import Problem
 
