@@ -128,7 +128,14 @@ def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
 
     report = run_check(sources, root=root, register=register)
     for problem in report.problems:
-        click.echo(f"{'✗' if problem.severity == 'error' else '·'} {problem}")
+        if problem.severity == "error":
+            click.echo(f"✗ {problem}")
+        else:
+            click.echo(f"· {problem.where}: {problem.message}" + (f": {problem.fact}" if problem.fact else "")
+                       + (f"\n    {problem.hint}" if problem.hint and not problem.fact.startswith("<") else ""))
+    if any(r.new_iris and not r.registered for r in report.sources):
+        click.echo("  register the new IRIs once they are right / 确认无误后登记: cungai check --register "
+                   + " ".join(r.source_id for r in report.sources if r.new_iris and not r.registered))
     for result in report.sources:
         errors = sum(1 for p in result.problems if p.severity == "error")
         registered = f", {len(result.new_iris)} registered / 已登记" if result.registered else ""
@@ -150,13 +157,14 @@ def source() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--id", "source_id", required=True, help="The source's id: lowercase, digits, '-' (e.g. lunjiao-2020-01-15).")
 @click.option("--title", default=None, help="Title (default: the text's first line).")
+@click.option("--title-en", default=None, help="English label of the source (your translation of the title).")
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Date of issue (default: the first date the text writes).")
 @click.option("--url", default=None, help="Where it was published (http or https).")
 @click.option("--lang", default="zh", show_default=True, help="Language of the text.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project folder (default: this checkout or $CUNGAI_ROOT).")
-def source_add(file: Path, source_id: str, title: str | None, date: str | None, url: str | None, lang: str,
-               root: Path | None) -> None:
+def source_add(file: Path, source_id: str, title: str | None, title_en: str | None, date: str | None,
+               url: str | None, lang: str, root: Path | None) -> None:
     """Add a source: graph/sources/ID.txt (NFC), ID.ttl (metadata, SHA-256) and a graph/ID.trig skeleton.
 
     The skeleton has one commented block per sentence with the known entities the sentence
@@ -165,12 +173,13 @@ def source_add(file: Path, source_id: str, title: str | None, date: str | None, 
 
     \b
     Example:
-      cungai source add ~/news.txt --id lunjiao-2020-01-15 --url https://example.org/news/1
+      cungai source add ~/news.txt --id lunjiao-2020-01-15 --title-en "…" --url https://example.org/news/1
       cungai check lunjiao-2020-01-15
     """
     from .project.scaffold import add_source
 
-    added = add_source(file, source_id=source_id, title=title, date=date, url=url, lang=lang, root=root)
+    added = add_source(file, source_id=source_id, title=title, title_en=title_en, date=date, url=url, lang=lang,
+                       root=root)
     click.echo(f"written / 已写入: {added.text_path}\n  {added.metadata_path} (sha256 {added.sha256})\n"
                f"  {added.facts_path}: {added.sentences} sentence(s), {added.mentions} mention(s) of known entities")
     click.echo(f"next / 下一步: write the blocks in {added.facts_path.name}, then `cungai check {added.source_id}`")

@@ -26,12 +26,12 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..checks.reason import reason
-from ..checks.validate import Violation, raise_on_violations, validate
+from ..checks.validate import Violation, validate
 from ..errors import UsageError
 from ..offline import offline, offline_call, stay_offline
 from ..paths import project_paths
 from ..project.evidence import selector_rows
-from ..checks.curation import curation_problems
+from ..checks.curation import curation_problems, violation_problems
 from ..checks.problems import raise_on_errors
 from ..project.reader import ProjectData, check_source_offsets, memory_graphs, read_project
 from ..rdf.graphs import union_of
@@ -193,7 +193,10 @@ def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progr
             from ..checks.shacl_sparql import validate_store
 
             violations = validate_store(dataset, project.shapes)
-        raise_on_violations(violations)
+        raise_on_errors(violation_problems(
+            violations, [block for resolving in project.resolved.values() for block in resolving.blocks],
+            metadata={str(source.iri): source.path.with_suffix(".ttl") for source in project.sources},
+            keep_unplaced=True), title="SHACL: the graph does not conform / 不符合 SHACL 约束")
 
     with timer("reason"):
         if mode == "full":

@@ -31,6 +31,7 @@ from ..errors import CungaiError, UsageError
 from ..project.evidence import EvidenceBlock, locate, read_blocks
 from ..link.iris import Registered, entity_iris, read_registry, registry_path, write_registry
 from ..rdf.load import parse_rdf_file
+from .validate import Violation
 from ..rdf.namespaces import BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SOURCES_GRAPH, source_graph
 from ..paths import ProjectPaths, project_paths
 from .problems import Problem, errors_of
@@ -229,27 +230,47 @@ def _unfinished(paths: ProjectPaths, sid: str, context: _Context) -> Problem | N
     return None
 
 
-def _shacl(context: _Context, blocks: list[EvidenceBlock]) -> list[Problem]:
+def violation_problems(violations: list[Violation], blocks: list[EvidenceBlock], *,
+                       metadata: dict[str, Path] | None = None, keep_unplaced: bool = False) -> list[Problem]:
+    """SHACL violations placed where a curator mends them: the block that types the node (else the
+    first that mentions it), or the source's metadata file; the others only with ``keep_unplaced``."""
+    touched: dict[str, EvidenceBlock] = {}
+    typed: set[str] = set()
+    for block in blocks:
+        for s, p, o in block.facts:
+            if p == RDF.type and str(s) not in typed:
+                touched[str(s)] = block
+                typed.add(str(s))
+            for term in (s, o):
+                if isinstance(term, URIRef):
+                    touched.setdefault(str(term), block)
+    metadata = metadata or {}
+    problems = []
+    for violation in violations:
+        if violation.severity != "Violation":
+            continue
+        message = f"SHACL: {violation.label or violation.node}: {violation.rule}"
+        detail = f"{violation.path}".strip() + (f" {violation.value}" if violation.value else "")
+        if violation.node in metadata:
+            problems.append(Problem(metadata[violation.node], 0, "", f"<{violation.node}> {detail}", message,
+                                    "complete the source's metadata (like graph/sources/lunjiao-2019-12-06.ttl)"))
+        elif violation.node in touched:
+            block = touched[violation.node]
+            problems.append(Problem(block.path, block.line, block.show(block.name),
+                                    f"{block.show(URIRef(violation.node))} {detail}", message,
+                                    "see the shape in ontology/shapes.ttl and the patterns in graph/README.md"))
+        elif keep_unplaced:
+            problems.append(Problem(None, 0, "", f"<{violation.node}> {detail}", message,
+                                    "the node is not in a source's blocks: see graph/background.ttl, links, datasets"))
+    return problems
+
+
+def _shacl(context: _Context, sid: str, blocks: list[EvidenceBlock]) -> list[Problem]:
     from .shacl_sparql import validate_store
 
-    touched: dict[str, EvidenceBlock] = {}
-    for block in blocks:  # the first block that types a node, else the first that mentions it
-        for s, p, o in block.facts:
-            for term in (s, o) if p != RDF.type else (s,):
-                if isinstance(term, URIRef) and (str(term) not in touched or p == RDF.type
-                                                 and (term, RDF.type, None) not in set(touched[str(term)].facts)):
-                    touched[str(term)] = block
-    problems = []
-    for violation in validate_store(context.store, context.shapes):
-        block = touched.get(violation.node)
-        if block is None or violation.severity != "Violation":
-            continue
-        node = block.show(URIRef(violation.node))
-        fact = f"{node} {violation.path}".strip() + (f" {violation.value}" if violation.value else "")
-        problems.append(Problem(block.path, block.line, block.show(block.name), fact,
-                                f"SHACL: {violation.label or node}: {violation.rule}",
-                                "see the shape in ontology/shapes.ttl and the patterns in graph/README.md"))
-    return problems
+    source = context.sources[sid]
+    return violation_problems(validate_store(context.store, context.shapes), blocks,
+                              metadata={str(source.iri): source.path.with_suffix(".ttl")})
 
 
 def _identity(context: _Context, blocks: list[EvidenceBlock]) -> list[Problem]:
@@ -289,7 +310,7 @@ def _check_source(paths: ProjectPaths, sid: str, context: _Context, registered: 
             result.problems.append(_problem_from(exc, block.path, block=block.show(block.name)))
     result.problems += unsaid_facts(blocks, language=source.language, labelled=context.labelled, factors=context.factors)
     result.problems += undefined_iris(blocks, context.known)
-    result.problems += _shacl(context, blocks)
+    result.problems += _shacl(context, sid, blocks)
     result.problems += _identity(context, blocks)
     produced = entity_iris({source_graph(sid): {f for b in blocks for f in b.facts}, SOURCES_GRAPH: source.metadata})
     result.new_iris = {iri: label for iri, label in produced.items() if iri not in registered}

@@ -137,8 +137,10 @@ def read_new_text(path: Path) -> str:
     return unicodedata.normalize("NFC", text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _metadata(source_id: str, *, title: str, date: dt.date, lang: str, url: str | None, digest: str) -> str:
+def _metadata(source_id: str, *, title: str, title_en: str | None, date: dt.date, lang: str, url: str | None,
+              digest: str) -> str:
     url_line = f"    dcterms:source <{url}> ;\n" if url else ""
+    english = f" , {_literal(title_en)}@en" if title_en else ""
     return (
         f"# Metadata of the source text beside this file ({source_id}.txt), written by `cungai source add`.\n"
         "# The text is stored as UTF-8 in NFC; cg:sha256 pins it, so evidence offsets cannot drift.\n\n"
@@ -148,7 +150,7 @@ def _metadata(source_id: str, *, title: str, date: dt.date, lang: str, url: str 
         "@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .\n"
         "@prefix src:     <https://w3id.org/cungai/source/> .\n\n"
         f"src:{source_id} a cg:SourceDocument ;\n"
-        f"    rdfs:label {_literal(title)}@{lang} ;\n"
+        f"    rdfs:label {_literal(title)}@{lang}{english} ;\n"
         f"    dcterms:title {_literal(title)}@{lang} ;\n"
         f"    dcterms:issued \"{date.isoformat()}\"^^xsd:date ;\n"
         f"    dcterms:language \"{lang}\" ;\n"
@@ -159,11 +161,13 @@ def _metadata(source_id: str, *, title: str, date: dt.date, lang: str, url: str 
     )
 
 
-def add_source(file: Path | str, *, source_id: str, title: str | None = None, date: str | None = None,
-               url: str | None = None, lang: str = "zh", root: Path | str | None = None) -> AddedSource:
+def add_source(file: Path | str, *, source_id: str, title: str | None = None, title_en: str | None = None,
+               date: str | None = None, url: str | None = None, lang: str = "zh",
+               root: Path | str | None = None) -> AddedSource:
     """Put ``file`` into the project as source ``source_id``: text, metadata and a facts skeleton.
 
-    The title defaults to the text's first line, the date to the first date the text writes
+    ``title_en`` is the curator's English label of the source (the shapes ask for one). The title
+    defaults to the text's first line, the date to the first date the text writes
     (2019-12-06, 2019年12月6日). Nothing is overwritten: an existing id is a UsageError.
     """
     paths = project_paths(root)
@@ -185,7 +189,7 @@ def add_source(file: Path | str, *, source_id: str, title: str | None = None, da
     facts, sentences, mentioned = skeleton(source_id, text, known_names(paths))
     paths.sources_dir.mkdir(parents=True, exist_ok=True)
     text_path.write_text(text, encoding="utf-8", newline="\n")
-    metadata_path.write_text(_metadata(source_id, title=title, date=issued, lang=lang, url=url, digest=digest),
+    metadata_path.write_text(_metadata(source_id, title=title, title_en=title_en, date=issued, lang=lang, url=url, digest=digest),
                              encoding="utf-8")
     facts_path.write_text(facts, encoding="utf-8")
     return AddedSource(source_id, text_path, metadata_path, facts_path, digest, sentences, mentioned)
