@@ -308,7 +308,8 @@ def _check_source(paths: ProjectPaths, sid: str, context: _Context, registered: 
             locate(block, source)
         except CungaiError as exc:
             result.problems.append(_problem_from(exc, block.path, block=block.show(block.name)))
-    result.problems += unsaid_facts(blocks, language=source.language, labelled=context.labelled, factors=context.factors)
+    result.problems += unsaid_facts(blocks, language=source.language, labelled=context.labelled,
+                                    factors=context.factors, issued=source.year)
     result.problems += undefined_iris(blocks, context.known)
     result.problems += _shacl(context, sid, blocks)
     result.problems += _identity(context, blocks)
@@ -329,13 +330,14 @@ def curation_problems(project: ProjectData) -> list[Problem]:
     labelled = graph_labels(outside)
     known = Known.of(outside)
     factors = [float(o) for _, _, o in project.ontology.triples((None, CG.conversionFactor, None))]
-    languages = {source_graph(s.source_id): s.language for s in project.sources}
+    sources = {source_graph(s.source_id): s for s in project.sources}
     for name, resolving in project.resolved.items():
-        labelled |= said_labels(resolving.blocks, languages[name])
+        labelled |= said_labels(resolving.blocks, sources[name].language)
         known.add(resolving.facts)
     problems = []
     for name, resolving in project.resolved.items():
-        problems += unsaid_facts(resolving.blocks, language=languages[name], labelled=labelled, factors=factors)
+        problems += unsaid_facts(resolving.blocks, language=sources[name].language, labelled=labelled,
+                                 factors=factors, issued=sources[name].year)
         problems += undefined_iris(resolving.blocks, known)
     return problems
 

@@ -4,13 +4,15 @@ The build already checks that a block's quote is in the text; this module checks
 says what the block claims, for the parts a machine can check:
 
 * a text in the source's language (a label, an alias, a quotation's text, a definition) is in the
-  quote (compared without spaces and punctuation, after NFKC), or, for a label or an alias, the
-  entity already carries it elsewhere (in another block whose quote says it, or in the background,
-  the vocabularies or the links);
+  quote (compared without spaces and punctuation, after NFKC), or the quote writes it as one item
+  of a list that shares its head (羊额、仕版工业区 says 羊额工业区; 项目策划、政策宣讲、联合执法等工作组
+  says 联合执法工作组), or, for a label or an alias, the entity already carries it elsewhere (in
+  another block whose quote says it, or in the background, the vocabularies or the links);
 * a number is one the quote writes, in any form (4000万, 四千万, 12场次, 50%: see ``numbers``),
   possibly converted by a unit factor of the vocabularies (``cg:conversionFactor``);
 * a date, year or duration: each of its numbers is one the quote writes (2019年12月 says
-  ``"2019-12"^^xsd:gYearMonth``, 三年 says ``"P3Y"^^xsd:duration``);
+  ``"2019-12"^^xsd:gYearMonth``, 三年 says ``"P3Y"^^xsd:duration``), a year also as the text
+  writes it relative to the source's date (今年, 年内 → the year of issue; 去年 → the year before);
 * an ordinal (``cg:ordinal``): the quote writes the number, or it lists the block's ordered items
   in that order (伦教策略、伦教智慧、伦教作为 gives 1, 2, 3).
 
@@ -37,6 +39,9 @@ NUMERIC = frozenset({XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, X
                      XSD.nonNegativeInteger, XSD.positiveInteger})
 TEMPORAL = frozenset({XSD.date, XSD.gYear, XSD.gYearMonth, XSD.dateTime, XSD.duration})
 ORDINAL = CG.ordinal
+#: Words that name a year relative to the source's date of issue, and the difference they make.
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "后年": 2}
+LIST_SEPARATORS = "、,，和及与或"
 
 #: (entity, label text) pairs: labels and aliases that the data gives an entity outside a block.
 Labelled = set[tuple[URIRef, str]]
@@ -51,6 +56,25 @@ def plain(text: str) -> str:
 def _in_text(value: str, text: str) -> bool:
     needle = plain(value)
     return bool(needle) and needle in plain(text)
+
+
+def in_list(value: str, text: str) -> bool:
+    """Whether ``text`` writes ``value`` as an item of a list sharing its head: 羊额、仕版工业区 → 羊额工业区."""
+    value = "".join(unicodedata.normalize("NFKC", value).split())
+    text = "".join(unicodedata.normalize("NFKC", text).split())
+    separators = re.escape(LIST_SEPARATORS)
+    for cut in range(2, len(value) - 1):  # item and head of two characters at least
+        item, head = re.escape(value[:cut]), re.escape(value[cut:])
+        if re.search(rf"{item}(?:[{separators}][^{separators}。;!?]{{1,12}}?)+?等?{head}|{item}等{head}", text):
+            return True
+    return False
+
+
+def relative_years(text: str, issued: int | None) -> set[float]:
+    """The years ``text`` names relative to the year of issue (今年 → it, 去年 → the one before)."""
+    if issued is None:
+        return set()
+    return {float(issued + delta) for word, delta in RELATIVE_YEARS.items() if word in text}
 
 
 def judged(block: EvidenceBlock, value: Literal) -> str | None:
@@ -83,17 +107,18 @@ def _numbers_of_temporal(value: Literal) -> list[float]:
 
 
 def is_said(fact: Triple, block: EvidenceBlock, *, language: str, labelled: Labelled,
-            factors: Iterable[float] = ()) -> bool:
-    """Whether the block's quote says the literal of ``fact`` (see the module's rules)."""
+            factors: Iterable[float] = (), issued: int | None = None) -> bool:
+    """Whether the block's quote says the literal of ``fact`` (see the module's rules); ``issued`` is
+    the year of the source's date, for the years the text writes relative to it."""
     s, p, o = fact
     if o.datatype in NUMERIC:
         if says_number(float(o), block.quote, factors=factors):
             return True
         return p == ORDINAL and _ordinals_in_order(block, language)
     if o.datatype in TEMPORAL:
-        written = numbers_in(block.quote)
+        written = numbers_in(block.quote) | relative_years(block.quote, issued)
         return all(float(n) in written for n in _numbers_of_temporal(o)) or _in_text(str(o), block.quote)
-    if _in_text(str(o), block.quote):
+    if _in_text(str(o), block.quote) or in_list(str(o), block.quote):
         return True
     return p in LABEL_PROPERTIES and (s, plain(str(o))) in labelled
 
@@ -112,7 +137,7 @@ def said_labels(blocks: Iterable[EvidenceBlock], language: str) -> Labelled:
     for block in blocks:
         for s, p, o in block.facts:
             if p in LABEL_PROPERTIES and isinstance(o, Literal) and not is_translation((s, p, o), language) \
-                    and _in_text(str(o), block.quote):
+                    and (_in_text(str(o), block.quote) or in_list(str(o), block.quote)):
                 labelled.add((s, plain(str(o))))
     return labelled
 
@@ -123,13 +148,14 @@ def graph_labels(triples: Iterable[Triple]) -> Labelled:
 
 
 def unsaid_facts(blocks: list[EvidenceBlock], *, language: str, labelled: Labelled,
-                 factors: Iterable[float] = ()) -> list[Problem]:
+                 factors: Iterable[float] = (), issued: int | None = None) -> list[Problem]:
     """A problem for every literal fact that its block's quote does not say and no curator note names."""
     factors = tuple(factors)
     problems = []
     for block in blocks:
         for fact in checked_literals(block, language):
-            if is_said(fact, block, language=language, labelled=labelled, factors=factors) or judged(block, fact[2]):
+            if is_said(fact, block, language=language, labelled=labelled, factors=factors, issued=issued) \
+                    or judged(block, fact[2]):
                 continue
             problems.append(_problem(block, fact))
     return problems
