@@ -150,7 +150,12 @@ def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
 
 @main.group()
 def source() -> None:
-    """Sources: add a text to the project (text, metadata, facts skeleton). / 来源管理。"""
+    """Sources: add a text to the project (text, metadata, facts skeleton). / 来源管理。
+
+    \b
+    Example:
+      cungai source add ~/news.txt --id lunjiao-2020-01-15
+    """
 
 
 @source.command("add")
