@@ -127,23 +127,7 @@ def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
     from .errors import DataError
 
     report = run_check(sources, root=root, register=register)
-    for problem in report.problems:
-        if problem.severity == "error":
-            click.echo(f"✗ {problem}")
-        else:
-            click.echo(f"· {problem.where}: {problem.message}" + (f": {problem.fact}" if problem.fact else "")
-                       + (f"\n    {problem.hint}" if problem.hint and not problem.fact.startswith("<") else ""))
-    if any(r.new_iris and not r.registered for r in report.sources):
-        click.echo("  register the new IRIs once they are right / 确认无误后登记: cungai check --register "
-                   + " ".join(r.source_id for r in report.sources if r.new_iris and not r.registered))
-    for result in report.sources:
-        errors = sum(1 for p in result.problems if p.severity == "error")
-        registered = f", {len(result.new_iris)} registered / 已登记" if result.registered else ""
-        click.echo(f"{result.source_id}: {result.blocks} blocks, {result.facts} facts, {errors} error(s) / 错误, "
-                   f"{len(result.new_iris)} new IRI(s) / 新 IRI{registered}")
-    if not report.sources:
-        click.echo("nothing changed since the last build / 自上次构建以来没有改动 (name a source to check it)")
-    click.echo(f"checked in {report.seconds:.2f}s / 用时")
+    click.echo("\n".join(report.lines()))
     if not report.ok:
         raise DataError(f"{len([p for p in report.problems if p.severity == 'error'])} problem(s) to mend / 处待修改")
 

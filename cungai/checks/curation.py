@@ -87,6 +87,29 @@ class CheckReport:
     def ok(self) -> bool:
         return all(s.ok for s in self.sources)
 
+    def lines(self) -> list[str]:
+        """The report as ``cungai check`` prints it: errors in full, notices in one line, a summary."""
+        lines = []
+        for problem in self.problems:
+            if problem.severity == "error":
+                lines.append(f"✗ {problem}")
+            else:
+                lines.append(f"· {problem.where}: {problem.message}" + (f": {problem.fact}" if problem.fact else "")
+                             + (f"\n    {problem.hint}" if problem.hint and not problem.fact.startswith("<") else ""))
+        waiting = [r.source_id for r in self.sources if r.new_iris and not r.registered]
+        if waiting:
+            lines.append("  register the new IRIs once they are right / 确认无误后登记: cungai check --register "
+                         + " ".join(waiting))
+        for result in self.sources:
+            errors = len(errors_of(result.problems))
+            registered = f", {len(result.new_iris)} registered / 已登记" if result.registered else ""
+            lines.append(f"{result.source_id}: {result.blocks} blocks, {result.facts} facts, {errors} error(s) / 错误, "
+                         f"{len(result.new_iris)} new IRI(s) / 新 IRI{registered}")
+        if not self.sources:
+            lines.append("nothing changed since the last build / 自上次构建以来没有改动 (name a source to check it)")
+        lines.append(f"checked in {self.seconds:.2f}s / 用时")
+        return lines
+
 
 def _problem_from(error: CungaiError, path: Path, *, block: str = "", fact: str = "", hint: str = "") -> Problem:
     """A Problem from a DataError whose message starts with ``path:line:`` (the project's convention)."""
