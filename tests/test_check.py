@@ -167,3 +167,17 @@ def test_register_waits_for_a_clean_source(mini):
     assert not report.ok and not registry.exists()  # no English label of the source yet: nothing registered
     assert any(p.path == Path("graph/sources/shili-2020-03-01.ttl") and "rdfs:label@en" in p.message
                for p in report.problems)
+
+
+def test_a_judged_value_builds_and_its_evidence_carries_the_note(mini, tmp_path):
+    from cungai.build.pipeline import build
+    from cungai.rdf.namespaces import CG
+
+    trig = mini / "graph" / "mini-2020-01-01.trig"
+    note = "张四: a curator's reading, for this test"
+    trig.write_text(trig.read_text(encoding="utf-8").replace('"张三"@zh', '"张四"@zh').replace(
+        'ev:post cg:quote', f'ev:post cg:curatorNote "{note}" ; cg:quote'), encoding="utf-8")
+    assert check(["mini-2020-01-01"], root=mini).ok
+    result = build(root=mini, out_dir=tmp_path / "out")
+    noted = [(s, str(o)) for g in result.graphs.values() for s, o in g.subject_objects(CG.curatorNote)]
+    assert len(noted) == 1 and noted[0][1] == note and "/id/annotation/" in str(noted[0][0])

@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .. import __version__
 from ..errors import CungaiError, UsageError
-from ..project.evidence import EvidenceBlock, locate, read_blocks
+from ..project.evidence import EvidenceBlock, locate, plain, read_blocks
 from ..link.iris import Registered, entity_iris, read_registry, registry_path, write_registry
 from ..rdf.load import parse_rdf_file
 from .validate import Violation
@@ -37,7 +37,7 @@ from ..paths import ProjectPaths, project_paths
 from .problems import Problem, errors_of
 from ..project.reader import ProjectData
 from ..project.sources import SourceText, load_source
-from .stated import graph_labels, plain, said_labels, unsaid_facts
+from .stated import graph_labels, said_labels, unsaid_facts
 from ..rdf.terms import OxigraphTerms, to_rdflib
 from .unknown import Known, undefined_iris
 

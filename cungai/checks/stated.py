@@ -16,8 +16,10 @@ says what the block claims, for the parts a machine can check:
 * an ordinal (``cg:ordinal``): the quote writes the number, or it lists the block's ordered items
   in that order (伦教策略、伦教智慧、伦教作为 gives 1, 2, 3).
 
-Or the block marks the value as the curator's judgement: a ``cg:curatorNote`` on the block that
-repeats the value and gives the reason (``ev:b cg:curatorNote "“顺德区”: the text writes 顺德; …"``).
+Or the block marks the value as the curator's judgement: a ``cg:curatorNote`` on the block (or on
+the entity, in the block) that repeats the value and gives the reason
+(``ev:b cg:curatorNote "“顺德区”: the text writes 顺德; …"``); the build puts a block's note on the
+annotations of the facts it names.
 Types and relations between entities stay the curator's reading and are not checked here.
 """
 
@@ -29,7 +31,7 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
-from ..project.evidence import EvidenceBlock, Triple, is_translation
+from ..project.evidence import EvidenceBlock, Triple, is_translation, plain
 from ..rdf.namespaces import CG, RDFS, SKOS, XSD
 from .numbers import numbers_in, says_number
 from .problems import Problem
@@ -45,12 +47,6 @@ LIST_SEPARATORS = "、,，和及与或"
 
 #: (entity, label text) pairs: labels and aliases that the data gives an entity outside a block.
 Labelled = set[tuple[URIRef, str]]
-
-
-def plain(text: str) -> str:
-    """``text`` compared as a curator reads it: NFKC, no spaces, no punctuation, no symbols."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
-                   if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
 
 
 def _in_text(value: str, text: str) -> bool:
@@ -75,15 +71,6 @@ def relative_years(text: str, issued: int | None) -> set[float]:
     if issued is None:
         return set()
     return {float(issued + delta) for word, delta in RELATIVE_YEARS.items() if word in text}
-
-
-def judged(block: EvidenceBlock, value: Literal) -> str | None:
-    """The block's curator note that names ``value`` (its text repeated in the note), if any."""
-    lexical = plain(str(value))
-    for note in block.notes:
-        if lexical and lexical in plain(note):
-            return note
-    return None
 
 
 def _ordinals_in_order(block: EvidenceBlock, language: str) -> bool:
@@ -124,9 +111,11 @@ def is_said(fact: Triple, block: EvidenceBlock, *, language: str, labelled: Labe
 
 
 def checked_literals(block: EvidenceBlock, language: str) -> list[Triple]:
-    """The block's facts whose object is a literal the quote must say (not translations)."""
+    """The block's facts whose object is a literal the quote must say (not translations, not the
+    curator's notes: those are by definition not the source's words)."""
     return sorted(
-        (t for t in block.facts if isinstance(t[2], Literal) and not is_translation(t, language)),
+        (t for t in block.facts if isinstance(t[2], Literal) and not is_translation(t, language)
+         and t[1] != CG.curatorNote),
         key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()),
     )
 
@@ -155,7 +144,7 @@ def unsaid_facts(blocks: list[EvidenceBlock], *, language: str, labelled: Labell
     for block in blocks:
         for fact in checked_literals(block, language):
             if is_said(fact, block, language=language, labelled=labelled, factors=factors, issued=issued) \
-                    or judged(block, fact[2]):
+                    or block.note_on(fact[2]):
                 continue
             problems.append(_problem(block, fact))
     return problems

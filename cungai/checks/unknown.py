@@ -21,7 +21,7 @@ from ..project.evidence import EvidenceBlock, Triple
 from ..link.iris import is_registered_kind
 from ..rdf.namespaces import ID, RDF, RDFS, SKOS, SRC
 from .problems import Problem
-from .stated import plain
+from ..project.evidence import plain
 
 DEFINING = frozenset({RDF.type, RDFS.label, SKOS.prefLabel})
 VOCABULARY_KINDS = {"indicator": "indicator / 指标", "unit": "unit / 单位", "scheme": "concept scheme / 概念体系"}

@@ -18,6 +18,7 @@ curator's translations and need no evidence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,9 +67,22 @@ class EvidenceBlock:
             return _compact(term_or_triple, dict(self.prefixes))
         return _compact((term_or_triple,), dict(self.prefixes))
 
+    def note_on(self, value: Node) -> str | None:
+        """The curator's note of this block that names ``value`` (repeats its text), if any: on the
+        block (``ev:b cg:curatorNote "…"``) or on an entity of the block."""
+        wanted = plain(str(value))
+        notes = (*self.notes, *(str(o) for _, p, o in sorted(self.facts) if p == CG.curatorNote))
+        return next((note for note in notes if wanted and wanted in plain(note)), None)
+
     def first_fact(self) -> str:
         """The block's first fact (in N3 order) as the curator wrote it, with the file's prefixes: for messages."""
         return self.show(min(self.facts, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())))
+
+
+def plain(text: str) -> str:
+    """``text`` compared as a curator reads it: NFKC, no spaces, no punctuation, no symbols."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                   if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
 
 
 @dataclass(frozen=True)
@@ -332,6 +346,7 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
     report = EvidenceReport(source.source_id, blocks=len(blocks), characters=len(source.text))
     facts: set[Triple] = set(translations)
     supports: dict[Triple, set[Span]] = defaultdict(set)
+    judgements: dict[tuple[Triple, Span], str] = {}  # evidence that rests on a curator's note
     spans: set[Span] = set()
     for block in blocks:
         span = locate(block, source)
@@ -340,6 +355,8 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
             facts.add(triple)
             if not is_translation(triple, source.language):
                 supports[triple].add(span)
+                if block.notes and isinstance(triple[2], Literal) and (note := block.note_on(triple[2])):
+                    judgements[(triple, span)] = note
     report.translations = sum(1 for triple in facts if is_translation(triple, source.language))
     report.fact_triples = len(facts) - report.translations
     report.facts_with_evidence = len(supports)
@@ -356,6 +373,8 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
             annotation = f"<{ID}annotation/{digest(statement[1:-1], str(span.iri))}>"
             lines += [f"{annotation} {_TYPE} {_OA['Annotation']} .", f"{annotation} {_OA['hasBody']} {statement} .",
                       f"{annotation} {_OA['hasTarget']} <{span.iri}> ."]
+            if (triple, span) in judgements:
+                lines.append(f"{annotation} <{CG.curatorNote}> {nt_string(judgements[(triple, span)])} .")
     _cover(report, source.text, spans)
     return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, blocks)
 
