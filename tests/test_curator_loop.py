@@ -135,3 +135,9 @@ def test_source_add_refuses_to_overwrite_and_bad_ids(tmp_path):
     assert result.exit_code == 2 and "exists already" in result.output
     result = CliRunner().invoke(main, ["source", "add", str(text), "--id", "Bad Id", "--root", str(root)])
     assert result.exit_code == 2 and "lowercase" in result.output
+
+
+def test_entity_pages_name_the_source_and_date_of_each_quote(loop):
+    page = (loop["root"] / "build" / "views" / "entity" / "person" / "zhang-san.html").read_text(encoding="utf-8")
+    assert "《测试短文》2020-01-01 原文 0–11" in page  # the first source's label and date
+    assert "《示例街道村改再进一步(测试用虚构新闻,并非真实报道 / an invented test fixture, not a real news item)》2020-03-01 原文 87–98" in page
