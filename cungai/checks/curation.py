@@ -28,18 +28,18 @@ from rdflib import Graph, Literal, URIRef
 
 from .. import __version__
 from ..errors import CungaiError, UsageError
-from ..project.evidence import EvidenceBlock, locate, plain, read_blocks
 from ..link.iris import Registered, entity_iris, read_registry, registry_path, write_registry
-from ..rdf.load import parse_rdf_file
-from .validate import Violation
-from ..rdf.namespaces import BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SOURCES_GRAPH, source_graph
 from ..paths import ProjectPaths, project_paths
-from .problems import Problem, errors_of
+from ..project.evidence import EvidenceBlock, locate, read_blocks
 from ..project.reader import ProjectData
 from ..project.sources import SourceText, load_source
-from .stated import graph_labels, said_labels, unsaid_facts
+from ..rdf.load import parse_rdf_file
+from ..rdf.namespaces import BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SOURCES_GRAPH, source_graph
 from ..rdf.terms import OxigraphTerms, to_rdflib
+from .problems import Problem, errors_of
+from .stated import graph_labels, said_labels, unsaid_facts
 from .unknown import Known, undefined_iris
+from .validate import Violation
 
 _WHERE = re.compile(r"^(?P<path>[^\n:]+?):(?P<line>\d+)(?::\d+)?: (?P<message>.*)$", re.S)
 #: Named things of one class with one Chinese label (outcomes and periods are told apart by what
@@ -314,7 +314,7 @@ def _identity(context: _Context, blocks: list[EvidenceBlock]) -> list[Problem]:
     for row in context.store.query(IDENTITY_QUERY, use_default_graph_as_union=True):
         a, b, label = row["a"].value, row["b"].value, row["label"].value
         block = typed.get(a) or typed.get(b)
-        if block is None or any(plain(label) in plain(note) for note in block.notes):
+        if block is None or block.note_on(Literal(label)):
             continue
         problems.append(Problem(
             block.path, block.line, block.show(block.name),
