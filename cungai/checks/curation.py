@@ -288,8 +288,8 @@ def violation_problems(violations: list[Violation], blocks: list[EvidenceBlock],
             problems.append(Problem(block.path, block.line, block.show(block.name),
                                     f"{block.show(URIRef(violation.node))} {detail}", message,
                                     "see the shape in ontology/shapes.ttl and the patterns in graph/README.md"))
-        elif keep_unplaced:
-            problems.append(Problem(None, 0, "", f"<{violation.node}> {detail}", message,
+        elif keep_unplaced:  # background, links, datasets: the node, its label and the rule
+            problems.append(Problem(None, 0, "", "", f"SHACL: {violation}",
                                     "the node is not in a source's blocks: see graph/background.ttl, links, datasets"))
     return problems
 
