@@ -54,7 +54,8 @@ def main() -> None:
               help="full: pySHACL + HermiT over every fact; scale: shapes and OWL rules as SPARQL inside "
                    f"Oxigraph, HermiT over the ontology; auto: full up to {FULL_CHECKS_MAX_TRIPLES:,} triples "
                    "(see README). The graph is held in Oxigraph.")
-def build(root: Path | None, out_dir: Path | None, base: str | None, checks: str) -> None:
+@click.option("--no-register", is_flag=True, help="Do not append new entity IRIs to graph/iris.tsv.")
+def build(root: Path | None, out_dir: Path | None, base: str | None, checks: str, no_register: bool) -> None:
     """Build the graph: load, resolve evidence, validate (SHACL), reason (HermiT), write build/.
 
     \b
@@ -67,8 +68,15 @@ def build(root: Path | None, out_dir: Path | None, base: str | None, checks: str
 
     with console.status("building…") as status:
         result = run_build(root=root, out_dir=out_dir, base=base or BASE, checks=checks,
-                           progress=lambda step: status.update(f"{step}…"))
+                           progress=lambda step: status.update(f"{step}…"), register=not no_register)
     _summary(result.report, result.out_dir)
+    out = Console()
+    for sid, why in result.report["unfinished_sources"].items():
+        out.print(f"unfinished source, left out / 未完成的来源（未纳入）: {sid}: {why}")
+    if result.registered:
+        out.print(f"registered {len(result.registered)} new IRI(s) in graph/iris.tsv / 新登记 IRI:")
+        for iri, label in sorted(result.registered.items()):
+            out.print(f"  + {iri}  {label}")
 
 
 def _summary(report: dict, out_dir: Path) -> None:
@@ -100,17 +108,102 @@ def _summary(report: dict, out_dir: Path) -> None:
 
 
 @main.command()
-@click.argument("text")
-def slug(text: str) -> None:
-    """Propose a pinyin slug for a Chinese name (write it into the data once; never recompute it).
+@click.argument("sources", nargs=-1, metavar="[SOURCE_ID | FILE]...")
+@click.option("--register", is_flag=True, help="Append the new IRIs of each source without errors to graph/iris.tsv.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
+    """Check one source (or every source changed since the last build) without a build.
+
+    Parses its files, resolves every quote, checks that each block says its facts, finds undefined
+    IRIs (with suggestions), runs the SHACL shapes on what it touches, finds two entities of one
+    class with one label, and lists its new IRIs. Every problem names file, line, block and fact.
+    Exit 1 if there is an error. / 检查一个来源（或自上次构建以来改动的来源），无须完整构建。
 
     \b
     Example:
-      cungai slug 北海工业区      # beihai-gong-ye-qu
+      cungai check lunjiao-2019-12-06
+      cungai check graph/lunjiao-2019-12-06.trig --register
+      cungai check            # every source changed since the last build
     """
-    from .project.slugs import slugify
+    from .checks.curation import check as run_check
+    from .errors import DataError
 
-    click.echo(slugify(text))
+    report = run_check(sources, root=root, register=register)
+    click.echo("\n".join(report.lines()))
+    if not report.ok:
+        raise DataError(f"{len([p for p in report.problems if p.severity == 'error'])} problem(s) to mend / 处待修改")
+
+
+@main.group()
+def source() -> None:
+    """Sources: add a text to the project (text, metadata, facts skeleton). / 来源管理。
+
+    \b
+    Example:
+      cungai source add ~/news.txt --id lunjiao-2020-01-15
+    """
+
+
+@source.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--id", "source_id", required=True, help="The source's id: lowercase, digits, '-' (e.g. lunjiao-2020-01-15).")
+@click.option("--title", default=None, help="Title (default: the text's first line).")
+@click.option("--title-en", default=None, help="English label of the source (your translation of the title).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="Date of issue (default: the first date the text writes).")
+@click.option("--url", default=None, help="Where it was published (http or https).")
+@click.option("--lang", default="zh", show_default=True, help="Language of the text.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+def source_add(file: Path, source_id: str, title: str | None, title_en: str | None, date: str | None,
+               url: str | None, lang: str, root: Path | None) -> None:
+    """Add a source: graph/sources/ID.txt (NFC), ID.ttl (metadata, SHA-256) and a graph/ID.trig skeleton.
+
+    The skeleton has one commented block per sentence with the known entities the sentence
+    mentions. Until its first block is written the build leaves the source out and says so.
+    / 新增来源：写入原文、元数据和事实文件骨架。
+
+    \b
+    Example:
+      cungai source add ~/news.txt --id lunjiao-2020-01-15 --title-en "…" --url https://example.org/news/1
+      cungai check lunjiao-2020-01-15
+    """
+    from .project.scaffold import add_source
+
+    added = add_source(file, source_id=source_id, title=title, title_en=title_en, date=date, url=url, lang=lang,
+                       root=root)
+    click.echo(f"written / 已写入: {added.text_path}\n  {added.metadata_path} (sha256 {added.sha256})\n"
+               f"  {added.facts_path}: {added.sentences} sentence(s), {added.mentions} mention(s) of known entities")
+    click.echo(f"next / 下一步: write the blocks in {added.facts_path.name}, then `cungai check {added.source_id}`")
+
+
+@main.command()
+@click.argument("text")
+@click.option("--kind", default=None, metavar="KIND",
+              help="The IRI's kind (park, person, body…): the slug must be free in it; person names read family-given.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: this checkout or $CUNGAI_ROOT).")
+def slug(text: str, kind: str | None, root: Path | None) -> None:
+    """Propose a pinyin slug for a Chinese name, cut into words as the graph's slugs are (jieba).
+
+    Write it into the data once; never recompute it. The registry (graph/iris.tsv) is searched:
+    a slug already taken is reported (exit 1 when --kind is given). / 为新实体建议拼音标识。
+
+    \b
+    Example:
+      cungai slug 北海工业区                  # beihai-gongyequ (taken: park:beihai-gongyequ 北海工业区)
+      cungai slug 卢德全 --kind person        # lu-dequan
+    """
+    from .errors import DataError
+    from .project.slugs import propose
+
+    proposal = propose(text, kind=kind, root=root)
+    click.echo(proposal.slug)
+    for entry in proposal.taken:
+        click.echo(f"taken / 已被使用: {entry.iri}  {entry.label_zh} (reuse it if it is the same thing; "
+                   "otherwise add a word that tells them apart / 若为同一事物请复用)", err=True)
+    if kind and not proposal.free:
+        raise DataError(f"the slug {proposal.slug!r} is taken in {kind}/ (graph/iris.tsv)")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,6 +47,20 @@ def built(tmp_path_factory) -> BuildResult:
     return build(root=REPO, out_dir=out)
 
 
+@pytest.fixture(scope="session")
+def two_sources(tmp_path_factory) -> BuildResult:
+    """The mini project with a second source, the INVENTED news item of tests/data/second-source
+    (added as a curator adds it: `source add`, then the curator's blocks), built once."""
+    from cungai.project.scaffold import add_source
+
+    second = DATA / "second-source"
+    root = copy_project(tmp_path_factory.mktemp("two") / "project", graph=DATA / "mini" / "graph")
+    add_source(second / "shili-2020-03-01.txt", source_id="shili-2020-03-01", root=root,
+               title_en="Shili renovation goes further (invented test news item)")
+    shutil.copy(second / "shili-2020-03-01.trig", root / "graph")
+    return build(root=root, out_dir=root / "build")
+
+
 @pytest.fixture()
 def mini(tmp_path) -> Path:
     """A copy of the tiny fixture project (one two-sentence source) that a test may change."""

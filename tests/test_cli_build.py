@@ -40,10 +40,11 @@ def test_missing_java_exits_3_and_says_what_to_install(mini: Path):
     assert "Java" in result.stderr
 
 
-def test_slug_proposes_pinyin():
+def test_slug_proposes_pinyin_cut_into_words_as_the_convention_says():
     result = cungai("slug", "北海工业区")
     assert result.returncode == 0
-    assert result.stdout.strip() == "bei-hai-gong-ye-qu"
+    assert result.stdout.strip() == "beihai-gongyequ"  # graph/README.md: syllables of a word together, words by '-'
+    assert "park/beihai-gongyequ" in result.stderr  # and it is taken
 
 
 def test_build_graph_py_is_cungai_build(mini: Path, tmp_path: Path):

@@ -336,6 +336,11 @@ def hostile_project(target: Path) -> Path:
         '"示例工业园"@zh': '"示例工业园</script><script>window.__pwned=1</script>"@zh',
         '"示例街道党工委书记"@zh': '"示例街道党工委书记\\" onmouseover=\\"window.__pwned=1"@zh',
         '"Renovation needs people"@en': '"{{ 7*7 }} ${window.__pwned=1} <svg onload=window.__pwned=1>"@en',
+        # labels their quotes do not say: recorded as the curator's judgement, as the build requires
+        "ev:post cg:quote": f'ev:post cg:curatorNote "a test of hostile labels: 张三{HOSTILE} and '
+                            '示例街道党工委书记\\" onmouseover=\\"window.__pwned=1" ; cg:quote',
+        "ev:park cg:quote": 'ev:park cg:curatorNote "a test of hostile labels: '
+                            '示例工业园</script><script>window.__pwned=1</script>" ; cg:quote',
     }
     for old, new in replacements.items():
         assert old in facts, old

@@ -26,7 +26,9 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..checks.reason import reason
-from ..checks.validate import Violation, raise_on_violations, validate
+from ..checks.curation import curation_problems, violation_problems
+from ..checks.problems import raise_on_errors
+from ..checks.validate import Violation, validate
 from ..config import CHECKS, DEFAULT_CHECKS, DEFAULT_ENDPOINT, FULL_CHECKS_MAX_TRIPLES, OUTPUTS
 from ..errors import UsageError
 from ..offline import offline, offline_call, stay_offline
@@ -48,6 +50,8 @@ class BuildResult:
     store: ox.Store
     report: dict
     timings: dict[str, float] = field(default_factory=dict)
+    project_graphs: dict[URIRef, Graph | set] = field(default_factory=dict)  # what the curated files state
+    registered: dict[str, str] = field(default_factory=dict)  # IRIs the build added to graph/iris.tsv
 
     @cached_property
     def graphs(self) -> dict[URIRef, Graph]:
@@ -83,18 +87,26 @@ def _staging(out_dir: Path) -> Iterator[Path]:
 
 def build(
     *, root: Path | str | None = None, out_dir: Path | str | None = None, base: str = BASE,
-    checks: str = DEFAULT_CHECKS, progress: Progress | None = None,
+    checks: str = DEFAULT_CHECKS, progress: Progress | None = None, register: bool = False,
 ) -> BuildResult:
     """Build everything into ``out_dir`` (default ``build/``); nothing changes there unless it all succeeds.
 
     ``checks`` says how the graph is validated and reasoned over (``full``, ``scale``, or ``auto``:
-    see ``choose_checks``). The build never opens a network connection (``offline``): imports and
+    see ``choose_checks``). With ``register``, the entity IRIs that graph/iris.tsv does not list yet
+    are appended to it once the build succeeded (``BuildResult.registered`` lists them; ``cungai
+    build`` says so). The build never opens a network connection (``offline``): imports and
     remote contexts are not followed.
     """
     if checks not in CHECKS:
         raise UsageError(f"unknown checks {checks!r}; use one of {', '.join(CHECKS)}")
     with offline():
-        return _build(project_paths(root), out_dir=out_dir, base=base, checks=checks, timer=_Timer(progress))
+        paths = project_paths(root)
+        result = _build(paths, out_dir=out_dir, base=base, checks=checks, timer=_Timer(progress))
+        if register:
+            from ..link.iris import register_new, registry_path
+
+            result.registered = register_new(registry_path(paths.graph_dir), result.project_graphs)
+        return result
 
 
 def choose_checks(checks: str, triples: int) -> str:
@@ -126,6 +138,9 @@ def _build(paths: ProjectPaths, *, out_dir, base: str, checks: str, timer: _Time
     with timer("load"):
         with timer("load.read"):
             project = read_project(paths)
+        with timer("load.curation"):  # what `cungai check` finds per block fails the build too
+            raise_on_errors(curation_problems(project), title="blocks that do not say their facts, or undefined "
+                            "IRIs / 证据块未说出其事实，或 IRI 未定义")
         mode = choose_checks(checks, project.size())
         ontology_check = _check_ontology_beside(project.ontology) if mode == "scale" else None
         with timer("load.assemble"):
@@ -133,7 +148,7 @@ def _build(paths: ProjectPaths, *, out_dir, base: str, checks: str, timer: _Time
         with timer("load.offsets"):
             check_source_offsets(dataset, project.sources)
     with timer("validate"):
-        violations = _validate(dataset, project.shapes, mode)
+        violations = _validate(dataset, project, mode)
     with timer("reason"):
         reasoner_report = _reason(dataset, project.ontology, mode, ontology_check, timer)
     with _staging(out) as staging, _background() as pool:
@@ -144,7 +159,8 @@ def _build(paths: ProjectPaths, *, out_dir, base: str, checks: str, timer: _Time
         report["timings"] = timer.timings
         write_json(report, staging / "report.json")
         _check_outputs(staging)
-    return BuildResult(out, built, report, timer.timings)
+    curated = {**project.graphs, **{name: r.facts for name, r in project.resolved.items()}}
+    return BuildResult(out, built, report, timer.timings, curated)
 
 
 def _check_ontology_beside(ontology: Graph):
@@ -155,15 +171,19 @@ def _check_ontology_beside(ontology: Graph):
     return future
 
 
-def _validate(dataset: ox.Store, shapes: Graph, mode: str) -> list[Violation]:
-    """SHACL: pySHACL over the store's union read into rdflib (``full``), or the shapes as SPARQL."""
+def _validate(dataset: ox.Store, project: ProjectData, mode: str) -> list[Violation]:
+    """SHACL: pySHACL over the store's union read into rdflib (``full``), or the shapes as SPARQL.
+    A violation is reported at the block (or metadata file) where it is mended."""
     if mode == "full":
-        violations = validate(union_graph(dataset), shapes)
+        violations = validate(union_graph(dataset), project.shapes)
     else:
         from ..checks.shacl_sparql import validate_store
 
-        violations = validate_store(dataset, shapes)
-    raise_on_violations(violations)
+        violations = validate_store(dataset, project.shapes)
+    raise_on_errors(violation_problems(
+        violations, [block for resolving in project.resolved.values() for block in resolving.blocks],
+        metadata={str(source.iri): source.path.with_suffix(".ttl") for source in project.sources},
+        keep_unplaced=True), title="SHACL: the graph does not conform / 不符合 SHACL 约束")
     return violations
 
 
@@ -244,6 +264,7 @@ def _report(project: ProjectData, dumps: Dumps, built: ox.Store, violations, rea
             "facts_with_evidence": with_evidence,
             "sources": {sid: r.as_dict() for sid, r in sorted(reports.items())},
         },
+        "unfinished_sources": dict(sorted(project.unfinished.items())),
         "store": "oxigraph",
         "graphs": {str(name): n for name, n in dumps.graph_sizes.items()},
         "triples": dumps.triples,

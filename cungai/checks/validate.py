@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import DataError
 from ..rdf.namespaces import SH, labels_of
 
 
@@ -75,15 +74,3 @@ def validate(data: Graph, shapes: Graph) -> list[Violation]:
             severity=str(severity).rsplit("#", 1)[-1],
         ))
     return sorted(violations, key=lambda v: (v.node, v.rule, v.path, v.value))
-
-
-def raise_on_violations(violations: list[Violation], *, limit: int = 20) -> None:
-    """Raise a DataError listing the violations (the first ``limit``) if there is any."""
-    errors = [v for v in violations if v.severity == "Violation"]
-    if not errors:
-        return
-    lines = [f"SHACL: the graph does not conform ({len(errors)} violation(s)):"]
-    lines += [f"  - {v}" for v in errors[:limit]]
-    if len(errors) > limit:
-        lines.append(f"  … and {len(errors) - limit} more")
-    raise DataError("\n".join(lines))

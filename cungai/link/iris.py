@@ -128,6 +128,16 @@ def write_registry(path: Path, entries: list[Registered]) -> None:
             writer.writerow((entry.iri, entry.label_zh, entry.since))
 
 
+def register_new(path: Path, graphs: dict[URIRef, Graph], *, today: dt.date | None = None) -> dict[str, str]:
+    """Append the IRIs of ``graphs`` that ``path`` does not list yet (never removing one); the new ones."""
+    registry = read_registry(path)
+    new = compare(graphs, registry).new
+    if new:
+        since = f"{__version__} {(today or dt.date.today()).isoformat()}"
+        write_registry(path, registry + [Registered(iri, label, since) for iri, label in new.items()])
+    return new
+
+
 def _project_graphs(root: Path | str | None) -> tuple[Path, dict[URIRef, Graph]]:
     from ..project.reader import load_project
     from ..offline import offline

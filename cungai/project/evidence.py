@@ -18,6 +18,7 @@ curator's translations and need no evidence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from ..rdf.namespaces import CG, ID, OA, RDF, RDFS, SKOS, XSD, curie, digest, pr
 from .sources import SourceText
 from ..rdf.terms import RdflibTerms, nt, nt_string
 
-CURATION_PROPERTIES = (CG.quote, CG.before, CG.after)
+CURATION_PROPERTIES = (CG.quote, CG.before, CG.after, CG.curatorNote)
 _CURATION = frozenset(map(str, CURATION_PROPERTIES))
 TRANSLATABLE_PROPERTIES = frozenset(
     {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote}
@@ -55,14 +56,33 @@ class EvidenceBlock:
     path: Path
     line: int
     prefixes: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()  # cg:curatorNote: the curator's judgements in this block, each with its reason
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
+    def show(self, term_or_triple) -> str:
+        """A term or a triple as the curator wrote it, with the file's prefixes: for messages."""
+        if isinstance(term_or_triple, tuple):
+            return _compact(term_or_triple, dict(self.prefixes))
+        return _compact((term_or_triple,), dict(self.prefixes))
+
+    def note_on(self, value: Node) -> str | None:
+        """The curator's note of this block that names ``value`` (repeats its text), if any: on the
+        block (``ev:b cg:curatorNote "…"``) or on an entity of the block."""
+        wanted = plain(str(value))
+        notes = (*self.notes, *(str(o) for _, p, o in sorted(self.facts) if p == CG.curatorNote))
+        return next((note for note in notes if wanted and wanted in plain(note)), None)
+
     def first_fact(self) -> str:
         """The block's first fact (in N3 order) as the curator wrote it, with the file's prefixes: for messages."""
-        first = min(self.facts, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-        return _compact(first, dict(self.prefixes))
+        return self.show(min(self.facts, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())))
+
+
+def plain(text: str) -> str:
+    """``text`` compared as a curator reads it: NFKC, no spaces, no punctuation, no symbols."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                   if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
 
 
 @dataclass(frozen=True)
@@ -202,13 +222,14 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
             raise DataError(f"{path}:{line_of(name)}: evidence block {name} (quote {quotes[0]!r}) states no fact")
         before = next(iter(curation[str(CG.before)]), "")
         after = next(iter(curation[str(CG.after)]), "")
-        blocks.append(EvidenceBlock(name, quotes[0], before, after, tuple(facts), path, line_of(name), known))
+        notes = tuple(sorted(curation[str(CG.curatorNote)]))
+        blocks.append(EvidenceBlock(name, quotes[0], before, after, tuple(facts), path, line_of(name), known, notes))
     blocks.sort(key=lambda b: (b.line, str(b.name)))
     return blocks, outside
 
 
-def _compact(triple: Triple, prefixes: dict[str, str]) -> str:
-    """A triple as the curator wrote it, with the file's prefixes."""
+def _compact(triple: tuple[Node, ...], prefixes: dict[str, str]) -> str:
+    """A triple (or a term) as the curator wrote it, with the file's prefixes."""
     return " ".join((isinstance(term, URIRef) and curie(term, prefixes)) or term.n3() for term in triple)
 
 
@@ -305,6 +326,7 @@ class ResolvedSource:
     evidence: str
     evidence_triples: int
     report: EvidenceReport
+    blocks: list[EvidenceBlock] = field(default_factory=list)
 
 
 def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
@@ -317,6 +339,7 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
     report = EvidenceReport(source.source_id, blocks=len(blocks), characters=len(source.text))
     facts: set[Triple] = set(translations)
     supports: dict[Triple, set[Span]] = defaultdict(set)
+    judgements: dict[tuple[Triple, Span], str] = {}  # evidence that rests on a curator's note
     spans: set[Span] = set()
     for block in blocks:
         span = locate(block, source)
@@ -325,6 +348,8 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
             facts.add(triple)
             if not is_translation(triple, source.language):
                 supports[triple].add(span)
+                if block.notes and isinstance(triple[2], Literal) and (note := block.note_on(triple[2])):
+                    judgements[(triple, span)] = note
     report.translations = sum(1 for triple in facts if is_translation(triple, source.language))
     report.fact_triples = len(facts) - report.translations
     report.facts_with_evidence = len(supports)
@@ -341,8 +366,10 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
             annotation = f"<{ID}annotation/{digest(statement[1:-1], str(span.iri))}>"
             lines += [f"{annotation} {_TYPE} {_OA['Annotation']} .", f"{annotation} {_OA['hasBody']} {statement} .",
                       f"{annotation} {_OA['hasTarget']} <{span.iri}> ."]
+            if (triple, span) in judgements:
+                lines.append(f"{annotation} <{CG.curatorNote}> {nt_string(judgements[(triple, span)])} .")
     _cover(report, source.text, spans)
-    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report)
+    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, blocks)
 
 
 def _cached(function):

@@ -8,7 +8,7 @@ rdflib graphs, as the tools other than the build (linking, the IRI registry, div
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +22,7 @@ from ..rdf.namespaces import BACKGROUND_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, SOUR
 from ..rdf.store import graph_from_store, store_of
 from ..rdf.terms import ntriples_text
 from .evidence import EvidenceReport, ResolvedSource, check_offsets, resolve_source, selector_rows
-from .sources import SourceText, load_sources
+from .sources import SourceText, load_source
 
 
 @dataclass
@@ -38,6 +38,7 @@ class ProjectData:
     sources: list[SourceText]
     graphs: dict[URIRef, Graph]
     resolved: dict[URIRef, ResolvedSource]
+    unfinished: dict[str, str] = field(default_factory=dict)  # source id → why it was left out
 
     @property
     def evidence(self) -> dict[str, EvidenceReport]:
@@ -73,21 +74,33 @@ def _parse_all(paths: list[Path]) -> Graph:
 
 
 def read_project(paths: ProjectPaths) -> ProjectData:
-    """Parse every input and resolve every evidence quote; a DataError at the first problem."""
+    """Parse every input and resolve every evidence quote; a DataError at the first problem.
+
+    A source whose metadata or facts file is missing, or whose facts file has no block yet, is
+    unfinished: left out, and listed in ``ProjectData.unfinished`` (the build reports it)."""
     ontology = canonical(_parse_all([paths.ontology, paths.vocabularies]))
     shapes = parse_rdf_file(paths.shapes)
-    sources = load_sources(paths.sources_dir)
-    if not sources:
+    texts = sorted(paths.sources_dir.glob("*.txt"))
+    if not texts:
         raise DataError(f"{paths.sources_dir}: no source texts (*.txt) found")
+    unfinished: dict[str, str] = {
+        t.stem: f"no metadata file {t.stem}.ttl yet (cungai source add writes it) / 尚无元数据文件"
+        for t in texts if not t.with_suffix(".ttl").exists()}
+    sources = [load_source(t) for t in texts if t.stem not in unfinished]
     graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: ontology}
     resolved: dict[URIRef, ResolvedSource] = {}
     metadata = Graph()
     for source in sources:
-        metadata += source.metadata
         facts_path = paths.source_facts(source.source_id)
         if not facts_path.exists():
-            raise DataError(f"{source.path}: no facts file {facts_path.name} in {facts_path.parent}")
-        resolved[source_graph(source.source_id)] = resolve_source(source, facts_path)
+            unfinished[source.source_id] = f"no facts file {facts_path.name} yet / 尚无事实文件"
+            continue
+        resolving = resolve_source(source, facts_path)
+        if not resolving.blocks:
+            unfinished[source.source_id] = f"{facts_path.name} has no evidence block yet / 尚无证据块"
+            continue
+        metadata += source.metadata
+        resolved[source_graph(source.source_id)] = resolving
     graphs[SOURCES_GRAPH] = canonical(metadata)
     if paths.background.exists():
         graphs[BACKGROUND_GRAPH] = canonical(parse_rdf_file(paths.background))
@@ -98,7 +111,8 @@ def read_project(paths: ProjectPaths) -> ProjectData:
 
     for name, dataset in load_datasets(paths.datasets_dir, ontology=ontology).items():
         graphs[name] = canonical(dataset)
-    return ProjectData(ontology, shapes, sources, graphs, resolved)
+    finished = [source for source in sources if source.source_id not in unfinished]
+    return ProjectData(ontology, shapes, finished, graphs, resolved, unfinished)
 
 
 def load_project(paths: ProjectPaths) -> LoadedProject:

@@ -7,6 +7,7 @@ that evidence offsets (code points of the file as stored) can never drift silent
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,13 @@ class SourceText:
     @property
     def iri(self) -> URIRef:
         return source_iri(self.source_id)
+
+    @property
+    def year(self) -> int | None:
+        """The year of the source's date of issue (``dcterms:issued``), if it has one."""
+        issued = self.metadata.value(self.iri, DCTERMS.issued)
+        found = re.match(r"\d{4}", str(issued)) if issued is not None else None
+        return int(found.group()) if found else None
 
 
 def read_text(path: Path) -> str:

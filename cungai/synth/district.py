@@ -233,7 +233,7 @@ class DistrictGenerator:
         count = self._outcome(f"outcome:{t}-cunji-gongyeyuan-shuliang", f"{town.zh}共有村级工业园{parks}个",
                               f"{town.en} has {parks} village-level industrial parks", town,
                               "village-industrial-parks", "item", value=parks)
-        density = self._outcome(f"outcome:{t}-kaifa-qiangdu", f"{town.zh}开发强度已超过{intensity}%",
+        density = self._outcome(f"outcome:{t}-kaifa-qiangdu", f"开发强度已超过{intensity}%",
                                 f"development intensity of {town.en} above {intensity}%", town,
                                 "development-intensity", "percent", minimum=intensity)
         self._say(report, line, "town-outcomes", f"{town.zh}共有村级工业园{parks}个,开发强度已超过{intensity}%。",
@@ -347,7 +347,7 @@ class DistrictGenerator:
         held = self._outcome(f"outcome:{v}-xuanjianghui-changci", f"{briefing.zh}{sessions}场次",
                              f"{sessions} briefing sessions in {village.en}", briefing, "briefing-sessions", "session",
                              value=sessions)
-        visited = self._outcome(f"outcome:{v}-xuanjianghui-zoufang-qiye", f"{briefing.zh}走访企业{visits}次",
+        visited = self._outcome(f"outcome:{v}-xuanjianghui-zoufang-qiye", f"走访企业{visits}次",
                                 f"{visits} visits to enterprises during the briefings in {village.en}", briefing,
                                 "visits", "time", value=visits)
         self._say(report, line, "briefing", f"{groups[1].zh}召开{briefing.zh}{sessions}场次,走访企业{visits}次。",
@@ -390,10 +390,10 @@ class DistrictGenerator:
                 written, value = f"{tenths // 10}.{tenths % 10}亿元", tenths * 10_000_000
             else:
                 written, value = f"{output}万元", output * 10_000
-            moved = self._outcome(f"outcome:{phase.slug}-ruzhu-qiye", f"{phase.zh}入驻企业{firms}家",
+            moved = self._outcome(f"outcome:{phase.slug}-ruzhu-qiye", f"入驻企业{firms}家",
                                   f"{firms} enterprises moved into {phase.en}", phase, "enterprises-moved-in", "enterprise",
                                   value=firms, period=opened)
-            monthly = self._outcome(f"outcome:{phase.slug}-yue-chanzhi", f"{phase.zh}月产值达{written}",
+            monthly = self._outcome(f"outcome:{phase.slug}-yue-chanzhi", f"月产值达{written}",
                                     f"monthly output value of {phase.en}: {value:,} yuan", phase, "monthly-output-value",
                                     "yuan-per-month", value=value, period=opened)
             self._say(report, line, "phase", f"{phase.zh}于{opened.zh}建成投产,入驻企业{firms}家,月产值达{written}。",

@@ -126,6 +126,8 @@ def evidence_view(model: KnowledgeModel, evidence: Evidence) -> dict:
         "prefix": evidence.prefix, "exact": evidence.exact, "suffix": evidence.suffix,
         "start": evidence.start, "end": evidence.end,
         "source": source.title("zh") if source else evidence.source_id,
+        "source_id": evidence.source_id,
+        "issued": source.issued if source and source.issued not in source.title("zh") else "",
         "href": article_href(evidence.source_id, evidence.anchor),
         "served": evidence.source_id in model.served_sources,
     }
