@@ -437,7 +437,7 @@ def ids(update: bool, root: Path | None) -> None:
       cungai ids --update   # register the new ones
     """
     from .errors import DataError
-    from .link.iris import check_ids, update_ids
+    from .project.iris import check_ids, update_ids
 
     path, diff = update_ids(root) if update else check_ids(root)
     if update:

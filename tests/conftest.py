@@ -65,3 +65,10 @@ def two_sources(tmp_path_factory) -> BuildResult:
 def mini(tmp_path) -> Path:
     """A copy of the tiny fixture project (one two-sentence source) that a test may change."""
     return copy_project(tmp_path / "mini", graph=DATA / "mini" / "graph")
+
+
+def load_sources(sources_dir: Path) -> list:
+    """Every source text of ``sources_dir`` with its metadata, in id order (the tests' view of a folder)."""
+    from cungai.project.sources import load_source
+
+    return [load_source(p) for p in sorted(sources_dir.glob("*.txt"))]

@@ -13,7 +13,7 @@ from cungai.views.analysis import (
     pagerank_of, write_gexf, write_graphml,
 )
 from cungai.build.pipeline import build
-from cungai.project.sources import load_sources
+from conftest import load_sources
 from cungai.views.viewmodel import ACTOR_CLASSES
 
 from views_oracle import entity_network, whole_model

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from cungai.cli import main
-from cungai.link.iris import read_registry
+from cungai.project.iris import read_registry
 from cungai.project.slugs import propose
 from cungai.query.library import run_query
 

@@ -305,7 +305,7 @@ def capped_build(built, tmp_path_factory) -> Path:
     """The real build with views that write only ten entity pages: ``cungai serve`` renders the others."""
     import pyoxigraph
 
-    from cungai.project.sources import load_sources
+    from conftest import load_sources
     from cungai.views.storeviews import write_views_from_store
 
     out = tmp_path_factory.mktemp("capped-build")

@@ -11,7 +11,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from cungai.project.evidence import SENTENCE
 from cungai.rdf.namespaces import CG, OA, SOURCES_GRAPH
 from cungai.paths import project_paths
-from cungai.project.sources import load_sources
+from conftest import load_sources
 
 PATHS = project_paths()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cungai.cli import main
-from cungai.link.iris import check_ids, compare, read_registry, registry_path, update_ids
+from cungai.project.iris import check_ids, compare, read_registry, registry_path, update_ids
 from cungai.paths import project_paths
 
 REPO = Path(__file__).resolve().parent.parent

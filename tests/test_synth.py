@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cungai.build.pipeline import build
 from cungai.cli import main
 from cungai.project.evidence import locate, read_blocks
-from cungai.project.sources import load_sources
+from conftest import load_sources
 from cungai.synth.generate import MARKER, synthesize
 
 SMALL = 5_000

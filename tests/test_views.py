@@ -31,7 +31,7 @@ from cungai.views.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_p
 from cungai.build.pipeline import build
 from cungai.errors import EnvironmentProblem
 from cungai.views.pagemodels import entity_href
-from cungai.project.sources import load_sources
+from conftest import load_sources
 from cungai.synth.generate import synthesize
 from cungai.views.pages import GRAPH_VIEWS, LARGE_GRAPH
 from cungai.views.storeviews import write_views_from_store

@@ -103,7 +103,7 @@ def build(
         paths = project_paths(root)
         result = _build(paths, out_dir=out_dir, base=base, checks=checks, timer=_Timer(progress))
         if register:
-            from ..link.iris import register_new, registry_path
+            from ..project.iris import register_new, registry_path
 
             result.registered = register_new(registry_path(paths.graph_dir), result.project_graphs)
         return result

@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .. import __version__
 from ..errors import CungaiError, UsageError
-from ..link.iris import Registered, entity_iris, read_registry, registry_path, write_registry
+from ..project.iris import Registered, entity_iris, read_registry, registry_path, write_registry
 from ..paths import ProjectPaths, project_paths
 from ..project.evidence import EvidenceBlock, locate, read_blocks
 from ..project.reader import ProjectData

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from ..project.evidence import EvidenceBlock, Triple
-from ..link.iris import is_registered_kind
+from ..project.iris import is_registered_kind
 from ..rdf.namespaces import ID, RDF, RDFS, SKOS, SRC
 from .problems import Problem
 from ..project.evidence import plain

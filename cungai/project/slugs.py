@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..link.iris import Registered, read_registry, registry_path
+from .iris import Registered, read_registry, registry_path
 from ..rdf.namespaces import ID
 from ..paths import project_paths
 

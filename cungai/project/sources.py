@@ -90,8 +90,3 @@ def load_source(text_path: Path) -> SourceText:
     if not isinstance(language, Literal):
         raise DataError(f"{meta_path}: <{iri}> needs dcterms:language (e.g. \"zh\")")
     return SourceText(source_id, text_path, text, str(language), metadata)
-
-
-def load_sources(sources_dir: Path) -> list[SourceText]:
-    """Every source of ``sources_dir``, in id order."""
-    return [load_source(p) for p in sorted(sources_dir.glob("*.txt"))]

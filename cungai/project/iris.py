@@ -139,7 +139,7 @@ def register_new(path: Path, graphs: dict[URIRef, Graph], *, today: dt.date | No
 
 
 def _project_graphs(root: Path | str | None) -> tuple[Path, dict[URIRef, Graph]]:
-    from ..project.reader import load_project
+    from .reader import load_project
     from ..offline import offline
     from ..paths import project_paths
 
