@@ -19,6 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -32,6 +33,7 @@ from .assemble import (
 from .assemble import selector_rows as store_selector_rows
 from .errors import DataError, UsageError
 from .evidence import EvidenceReport, ResolvedSource, check_offsets, resolve_source, selector_rows
+from .identity import check_names
 from .export import (
     canonical, class_counts, union_of, void_description, write_json, write_jsonld, write_ontology_docs, write_owl,
     write_trig, write_turtle,
@@ -161,6 +163,8 @@ def read_project(paths: ProjectPaths) -> ProjectData:
     graphs[SOURCES_GRAPH] = canonical(metadata)
     if paths.background.exists():
         graphs[BACKGROUND_GRAPH] = canonical(parse_rdf_file(paths.background))
+    curated = [r.facts for r in resolved.values()] + [graphs.get(BACKGROUND_GRAPH, Graph())]
+    check_names(chain.from_iterable(curated), {t: w for r in resolved.values() for t, w in r.named_in.items()})
     links = sorted(paths.links_dir.glob("*.ttl")) if paths.links_dir.exists() else []
     if links:
         graphs[LINKS_GRAPH] = canonical(_parse_all(links))

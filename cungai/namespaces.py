@@ -27,9 +27,10 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
 ENTITY_KINDS = (
-    "activity", "body", "enterprise", "goal", "industry", "indicator", "instrument", "measure",
-    "outcome", "parcel", "park", "path", "period", "person", "place", "plan", "policy", "post",
-    "project", "quotation", "role", "scheme", "slogan", "strategy", "task", "transport", "unit",
+    "activity", "body", "document", "enterprise", "goal", "industry", "indicator", "instrument",
+    "judgement", "measure", "outcome", "parcel", "park", "path", "period", "person", "place", "plan",
+    "policy", "post", "precision", "project", "quotation", "role", "scheme", "slogan", "statistic",
+    "status", "strategy", "target", "task", "transport", "unit",
 )
 
 PREFIXES: dict[str, str] = {
