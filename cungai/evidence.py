@@ -224,8 +224,8 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
     return blocks, outside
 
 
-def _compact(triple: Triple, prefixes: dict[str, str]) -> str:
-    """A triple as the curator wrote it, with the file's prefixes."""
+def _compact(triple: tuple[Node, ...], prefixes: dict[str, str]) -> str:
+    """A triple (or any terms) as the curator wrote it, with the file's prefixes."""
     def short(term: Node) -> str:
         if isinstance(term, URIRef):
             for prefix, ns in sorted(prefixes.items(), key=lambda item: -len(item[1])):
@@ -354,9 +354,11 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
             if not is_translation(triple, source.language):
                 earlier = supports[triple].setdefault(span, block)
                 if earlier.qualifiers != block.qualifiers:
+                    names = dict(block.prefixes)
                     raise DataError(
-                        f"{block.where()}: block {block.name} states {_compact(triple, dict(block.prefixes))} on the "
-                        f"same quote as block {earlier.name} ({earlier.where()}) with other qualifiers; state it in one of them")
+                        f"{block.where()}: block {_compact((block.name,), names)} states {_compact(triple, names)} on the "
+                        f"same quote as block {_compact((earlier.name,), names)} ({earlier.where()}) with other "
+                        "qualifiers (cg:accordingTo, cg:claimStatus…); state it in one of them")
     report.translations = sum(1 for triple in facts if is_translation(triple, source.language))
     report.fact_triples = len(facts) - report.translations
     report.facts_with_evidence = len(supports)
