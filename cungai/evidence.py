@@ -18,7 +18,8 @@ A block may also qualify its claims (the claim model, graph/README.md): ``cg:acc
 asserts them in this quote; default: the source's own voice), ``cg:claimStatus`` (default
 ``status:reported``), ``cg:claimTime`` and ``cg:curatorNote`` (how the curator read the quote). They
 go on each annotation the block yields: one fact may be reported in one quote and planned or
-another speaker's in another.
+another speaker's in another. Names and classes (``NAMING_AND_TYPING``) take no claim status from the
+block: a plan is planned, its name is not.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ CURATION_PROPERTIES = (CG.quote, CG.before, CG.after, *QUALIFIERS)
 _CURATION = frozenset(map(str, CURATION_PROPERTIES))
 DEFAULT_STATUS = ID["status/reported"]
 _NAMING = frozenset({RDFS.label, SKOS.altLabel})
+#: What a thing is called and what it is are reported as written, whatever the block's status: a plan
+#: is planned (its cg:status says so), not its name or its class.
+NAMING_AND_TYPING = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.inScheme})
 TRANSLATABLE_PROPERTIES = frozenset(
     {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote}
 )
@@ -353,7 +357,7 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
                 named_in.setdefault(triple, f"{block.where()} block {block.name}")
             if not is_translation(triple, source.language):
                 earlier = supports[triple].setdefault(span, block)
-                if earlier.qualifiers != block.qualifiers:
+                if _qualifiers(earlier, triple) != _qualifiers(block, triple):
                     names = dict(block.prefixes)
                     raise DataError(
                         f"{block.where()}: block {_compact((block.name,), names)} states {_compact(triple, names)} on the "
@@ -375,7 +379,7 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
             annotation = f"<{ID}annotation/{digest(statement[1:-1], str(span.iri))}>"
             lines += [f"{annotation} {_TYPE} {_OA['Annotation']} .", f"{annotation} {_OA['hasBody']} {statement} .",
                       f"{annotation} {_OA['hasTarget']} <{span.iri}> ."]
-            lines += _qualifier_lines(annotation, block, source)
+            lines += _qualifier_lines(annotation, _qualifiers(block, triple), source)
     _cover(report, source.text, spans)
     return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, named_in)
 
@@ -383,11 +387,18 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
 _ACCORDING_TO, _CLAIM_STATUS = f"<{CG.accordingTo}>", f"<{CG.claimStatus}>"
 
 
-def _qualifier_lines(annotation: str, block: EvidenceBlock, source: SourceText) -> list[str]:
-    """N-Triples of the claim qualifiers of one annotation: the block's, with the defaults (the
-    source's own voice, ``status:reported``) where it gives none."""
-    given = {predicate for predicate, _ in block.qualifiers}
-    lines = [f"{annotation} <{predicate}> {nt(value)} ." for predicate, value in block.qualifiers]
+def _qualifiers(block: EvidenceBlock, triple: Triple) -> tuple[tuple[URIRef, Node], ...]:
+    """The qualifiers a block gives one of its facts: all of them, but no claim status for a name or a class."""
+    if triple[1] in NAMING_AND_TYPING:
+        return tuple(q for q in block.qualifiers if q[0] != CG.claimStatus)
+    return block.qualifiers
+
+
+def _qualifier_lines(annotation: str, qualifiers: tuple[tuple[URIRef, Node], ...], source: SourceText) -> list[str]:
+    """N-Triples of the claim qualifiers of one annotation, with the defaults (the source's own voice,
+    ``status:reported``) where they give none."""
+    given = {predicate for predicate, _ in qualifiers}
+    lines = [f"{annotation} <{predicate}> {nt(value)} ." for predicate, value in qualifiers]
     if CG.accordingTo not in given:
         lines.append(f"{annotation} {_ACCORDING_TO} <{source.iri}> .")
     if CG.claimStatus not in given:
