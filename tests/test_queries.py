@@ -140,11 +140,13 @@ EARLIEST_QUOTES = """
   :holds-a rdf:subject :a ; rdf:predicate org:holds ; rdf:object :post-a .
   :holds-b rdf:subject :b ; rdf:predicate org:holds ; rdf:object :post-b .
   :gain-of rdf:subject :gain ; rdf:predicate cg:outcomeOf ; rdf:object :work .
-  :n1 oa:hasBody :holds-a ; oa:hasTarget :at40 .
-  :n2 oa:hasBody :holds-a ; oa:hasTarget :at5 .
-  :n3 oa:hasBody :holds-b ; oa:hasTarget :at20 .
-  :n4 oa:hasBody :gain-of ; oa:hasTarget :at40 .
-  :n5 oa:hasBody :gain-of ; oa:hasTarget :at20 .
+  :n1 oa:hasBody :holds-a ; oa:hasTarget :at40 ; cg:claimStatus :planned ; cg:accordingTo :b .
+  :n2 oa:hasBody :holds-a ; oa:hasTarget :at5 ; cg:claimStatus :reported ; cg:accordingTo :src .
+  :n3 oa:hasBody :holds-b ; oa:hasTarget :at20 ; cg:claimStatus :reported ; cg:accordingTo :b .
+  :n4 oa:hasBody :gain-of ; oa:hasTarget :at40 ; cg:claimStatus :reported ; cg:accordingTo :src .
+  :n5 oa:hasBody :gain-of ; oa:hasTarget :at20 ; cg:claimStatus :opinion ; cg:accordingTo :b .
+  :planned rdfs:label "计划中"@zh . :reported rdfs:label "已报道为事实"@zh . :opinion rdfs:label "观点"@zh .
+  :src rdfs:label "来源"@zh .
   :at5 oa:hasSelector :at5-position , :at5-quote .
   :at5-position oa:start 5 ; oa:end 9 .
   :at5-quote oa:exact "甲先任职" .
@@ -161,7 +163,8 @@ EARLIEST_QUOTES = """
 @pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
 def test_each_fact_gets_its_own_earliest_quote(store, tmp_path):
     """Two quotes of one post, one of another: each official gets the first quote of their own post
-    (the MIN sub-selects must project the variables they share with the row, or rdflib mixes facts)."""
+    (the MIN sub-selects must project the variables they share with the row, or rdflib mixes facts),
+    with the claim status and speaker of that quote's annotation."""
     trig = tmp_path / "kg.trig"
     trig.write_text(EARLIEST_QUOTES, encoding="utf-8")
     engine = MemoryEngine(trig) if store == "rdflib" else OxigraphEngine(trig)
@@ -171,8 +174,10 @@ def test_each_fact_gets_its_own_earliest_quote(store, tmp_path):
         return [tuple(None if t is None else t.toPython() for t in row)
                 for row in rows_of(engine.run(query.text, query.bindings()))]
 
-    assert rows("officials") == [("甲", "甲职", None, "机构", "甲先任职", 5, 9), ("乙", "乙职", None, "机构", "乙任职", 20, 24)]
-    assert rows("reported-outcomes") == [(20, "工作", "成效", None, None, None)]
+    assert rows("officials") == [("甲", "甲职", None, "机构", "甲先任职", 5, 9, "已报道为事实", "来源"),
+                                 ("乙", "乙职", None, "机构", "乙任职", 20, 24, "已报道为事实", "乙")]
+    # the status and speaker come from the annotation of that earliest quote, not from another one
+    assert rows("reported-outcomes") == [(20, "工作", "成效", None, None, None, "观点", "乙")]
 
 
 def _algebra(text: str) -> str:
@@ -248,7 +253,7 @@ def test_cli_query_formats(fmt, store, build_dir):
         data = json.loads(result.output)
         assert data["head"]["vars"][0] == "official" and data["results"]["bindings"]
     elif fmt == "csv":
-        assert result.output.splitlines()[0] == "official,post,role,body,quote,start,end"
+        assert result.output.splitlines()[0] == "official,post,role,body,quote,start,end,claimStatus,accordingTo"
     elif fmt == "md":
         assert result.output.startswith("| official | post |")
 

@@ -27,6 +27,7 @@ from rdflib import Graph, URIRef
 
 from ..checks.reason import reason
 from ..checks.curation import curation_problems, violation_problems
+from ..checks.identity import check_names
 from ..checks.problems import raise_on_errors
 from ..checks.validate import Violation, validate
 from ..config import CHECKS, DEFAULT_CHECKS, DEFAULT_ENDPOINT, FULL_CHECKS_MAX_TRIPLES, OUTPUTS
@@ -141,6 +142,7 @@ def _build(paths: ProjectPaths, *, out_dir, base: str, checks: str, timer: _Time
         with timer("load.curation"):  # what `cungai check` finds per block fails the build too
             raise_on_errors(curation_problems(project), title="blocks that do not say their facts, or undefined "
                             "IRIs / 证据块未说出其事实，或 IRI 未定义")
+            check_names(project)
         mode = choose_checks(checks, project.size())
         ontology_check = _check_ontology_beside(project.ontology) if mode == "scale" else None
         with timer("load.assemble"):

@@ -13,6 +13,13 @@ Web Annotation vocabulary: a ``TextPositionSelector`` (code-point offsets, end e
 ``TextQuoteSelector``. Every derived node has a stable IRI computed from what it states, so two
 builds are byte-identical. Labels and comments in a language other than the source's are the
 curator's translations and need no evidence.
+
+A block may also qualify its claims (the claim model, graph/README.md): ``cg:accordingTo`` (who
+asserts them in this quote; default: the source's own voice), ``cg:claimStatus`` (default
+``status:reported``), ``cg:claimTime`` and ``cg:curatorNote`` (how the curator read the quote). They
+go on each annotation the block yields: one fact may be reported in one quote and planned or
+another speaker's in another. Names and classes (``NAMING_AND_TYPING``) take no claim status from the
+block: a plan is planned, its name is not.
 """
 
 from __future__ import annotations
@@ -28,14 +35,23 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import DataError
-from ..rdf.namespaces import CG, ID, OA, RDF, RDFS, SKOS, XSD, curie, digest, prefix_block
+from ..rdf.namespaces import CG, DCTERMS, ID, OA, RDF, RDFS, SKOS, XSD, curie, digest, prefix_block
 from .sources import SourceText
 from ..rdf.terms import RdflibTerms, nt, nt_string
 
-CURATION_PROPERTIES = (CG.quote, CG.before, CG.after, CG.curatorNote)
+QUALIFIERS = (CG.accordingTo, CG.claimStatus, CG.claimTime, CG.curatorNote)
+CURATION_PROPERTIES = (CG.quote, CG.before, CG.after, *QUALIFIERS)
 _CURATION = frozenset(map(str, CURATION_PROPERTIES))
+DEFAULT_STATUS = ID["status/reported"]
+_NAMING = frozenset({RDFS.label, SKOS.altLabel})
+#: What a thing is called and what it is are reported as written, whatever the block's status: a plan
+#: is planned (its cg:status says so), not its name or its class.
+NAMING_AND_TYPING = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.inScheme})
+#: Properties whose value in another language than the source's is the curator's translation of the
+#: value in the source's language beside it (no evidence of its own; the quote is checked against that one).
 TRANSLATABLE_PROPERTIES = frozenset(
-    {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote}
+    {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote,
+     DCTERMS.description, CG.approach, CG.reason}
 )
 CONTEXT_CHARS = 12
 XSD_INTEGER = str(XSD.integer)
@@ -56,10 +72,15 @@ class EvidenceBlock:
     path: Path
     line: int
     prefixes: tuple[tuple[str, str], ...] = ()
-    notes: tuple[str, ...] = ()  # cg:curatorNote: the curator's judgements in this block, each with its reason
+    qualifiers: tuple[tuple[URIRef, Node], ...] = ()
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The curator's notes written on the block (``cg:curatorNote``), each a judgement with its reason."""
+        return tuple(str(value) for predicate, value in self.qualifiers if predicate == CG.curatorNote)
 
     def show(self, term_or_triple) -> str:
         """A term or a triple as the curator wrote it, with the file's prefixes: for messages."""
@@ -206,10 +227,13 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
             continue
         name = to_rdflib(graph_name)
         curation: dict[str, list[str]] = defaultdict(list)
+        qualifiers: set[tuple[URIRef, Node]] = set()
         facts: set[Triple] = set()
         for quad in members:  # compared as Oxigraph terms, converted only when they are facts
             if quad.subject == graph_name and quad.predicate.value in _CURATION:
                 curation[quad.predicate.value].append(quad.object.value)
+                if URIRef(quad.predicate.value) in QUALIFIERS:
+                    qualifiers.add((URIRef(quad.predicate.value), to_rdflib(quad.object)))
             elif quad.subject == graph_name or quad.object == graph_name:
                 triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
                 raise DataError(f"{path}:{line_of(name)}: evidence block {name} mentions itself in {_show(triple)}")
@@ -222,8 +246,11 @@ def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock
             raise DataError(f"{path}:{line_of(name)}: evidence block {name} (quote {quotes[0]!r}) states no fact")
         before = next(iter(curation[str(CG.before)]), "")
         after = next(iter(curation[str(CG.after)]), "")
-        notes = tuple(sorted(curation[str(CG.curatorNote)]))
-        blocks.append(EvidenceBlock(name, quotes[0], before, after, tuple(facts), path, line_of(name), known, notes))
+        for single in (CG.accordingTo, CG.claimStatus, CG.claimTime):
+            if len(curation[str(single)]) > 1:
+                raise DataError(f"{path}:{line_of(name)}: evidence block {name} gives {len(curation[str(single)])} values of {single}; one at most")
+        blocks.append(EvidenceBlock(name, quotes[0], before, after, tuple(facts), path, line_of(name), known,
+                                    tuple(sorted(qualifiers, key=lambda q: (q[0], q[1].n3())))))
     blocks.sort(key=lambda b: (b.line, str(b.name)))
     return blocks, outside
 
@@ -326,6 +353,7 @@ class ResolvedSource:
     evidence: str
     evidence_triples: int
     report: EvidenceReport
+    named_in: dict[Triple, str] = field(default_factory=dict)  # naming triples: file:line and block
     blocks: list[EvidenceBlock] = field(default_factory=list)
 
 
@@ -338,18 +366,24 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
     blocks, translations = read_blocks(path, source_language=source.language)
     report = EvidenceReport(source.source_id, blocks=len(blocks), characters=len(source.text))
     facts: set[Triple] = set(translations)
-    supports: dict[Triple, set[Span]] = defaultdict(set)
-    judgements: dict[tuple[Triple, Span], str] = {}  # evidence that rests on a curator's note
+    supports: dict[Triple, dict[Span, EvidenceBlock]] = defaultdict(dict)
     spans: set[Span] = set()
+    named_in: dict[Triple, str] = {}
     for block in blocks:
         span = locate(block, source)
         spans.add(span)
         for triple in block.facts:
             facts.add(triple)
+            if triple[1] in _NAMING:
+                named_in.setdefault(triple, f"{block.where()} block {block.name}")
             if not is_translation(triple, source.language):
-                supports[triple].add(span)
-                if block.notes and isinstance(triple[2], Literal) and (note := block.note_on(triple[2])):
-                    judgements[(triple, span)] = note
+                earlier = supports[triple].setdefault(span, block)
+                if _qualifiers(earlier, triple) != _qualifiers(block, triple):
+                    names = dict(block.prefixes)
+                    raise DataError(
+                        f"{block.where()}: block {_compact((block.name,), names)} states {_compact(triple, names)} on the "
+                        f"same quote as block {_compact((earlier.name,), names)} ({earlier.where()}) with other "
+                        "qualifiers (cg:accordingTo, cg:claimStatus…); state it in one of them")
     report.translations = sum(1 for triple in facts if is_translation(triple, source.language))
     report.fact_triples = len(facts) - report.translations
     report.facts_with_evidence = len(supports)
@@ -362,14 +396,35 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
         s, p, o = (written(term) for term in triple)
         lines += [f"{statement} {_TYPE} {_STATEMENT} .", f"{statement} {_SUBJECT} {s} .",
                   f"{statement} {_PREDICATE} {p} .", f"{statement} {_OBJECT} {o} ."]
-        for span in sorted(supports[triple], key=lambda s: (s.start, s.end)):
+        for span, block in sorted(supports[triple].items(), key=lambda item: (item[0].start, item[0].end)):
             annotation = f"<{ID}annotation/{digest(statement[1:-1], str(span.iri))}>"
             lines += [f"{annotation} {_TYPE} {_OA['Annotation']} .", f"{annotation} {_OA['hasBody']} {statement} .",
                       f"{annotation} {_OA['hasTarget']} <{span.iri}> ."]
-            if (triple, span) in judgements:
-                lines.append(f"{annotation} <{CG.curatorNote}> {nt_string(judgements[(triple, span)])} .")
+            lines += _qualifier_lines(annotation, _qualifiers(block, triple), source)
     _cover(report, source.text, spans)
-    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, blocks)
+    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, named_in, blocks)
+
+
+_ACCORDING_TO, _CLAIM_STATUS = f"<{CG.accordingTo}>", f"<{CG.claimStatus}>"
+
+
+def _qualifiers(block: EvidenceBlock, triple: Triple) -> tuple[tuple[URIRef, Node], ...]:
+    """The qualifiers a block gives one of its facts: all of them, but no claim status for a name or a class."""
+    if triple[1] in NAMING_AND_TYPING:
+        return tuple(q for q in block.qualifiers if q[0] != CG.claimStatus)
+    return block.qualifiers
+
+
+def _qualifier_lines(annotation: str, qualifiers: tuple[tuple[URIRef, Node], ...], source: SourceText) -> list[str]:
+    """N-Triples of the claim qualifiers of one annotation, with the defaults (the source's own voice,
+    ``status:reported``) where they give none."""
+    given = {predicate for predicate, _ in qualifiers}
+    lines = [f"{annotation} <{predicate}> {nt(value)} ." for predicate, value in qualifiers]
+    if CG.accordingTo not in given:
+        lines.append(f"{annotation} {_ACCORDING_TO} <{source.iri}> .")
+    if CG.claimStatus not in given:
+        lines.append(f"{annotation} {_CLAIM_STATUS} <{DEFAULT_STATUS}> .")
+    return lines
 
 
 def _cached(function):

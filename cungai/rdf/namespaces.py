@@ -28,9 +28,10 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
 ENTITY_KINDS = (
-    "activity", "body", "enterprise", "goal", "industry", "indicator", "instrument", "measure",
-    "outcome", "parcel", "park", "path", "period", "person", "place", "plan", "policy", "post",
-    "project", "quotation", "role", "scheme", "slogan", "strategy", "task", "transport", "unit",
+    "activity", "body", "document", "enterprise", "goal", "industry", "indicator", "instrument",
+    "judgement", "measure", "outcome", "parcel", "park", "path", "period", "person", "place", "plan",
+    "policy", "post", "precision", "project", "quotation", "role", "scheme", "slogan", "statistic",
+    "status", "strategy", "target", "task", "transport", "unit",
 )
 
 #: The nodes a build generates for evidence: ``{BASE}id/{kind}/{hash}`` (statement, annotation, span).
