@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from cungai.namespaces import CG, OA, PREFIXES, RDF
+from cungai.rdf.namespaces import CG, OA, PREFIXES, RDF
 
 EVIDENCE_TYPES = (RDF.Statement, OA.Annotation, OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector)
 

@@ -171,7 +171,9 @@ def test_register_waits_for_a_clean_source(mini):
 
 def test_a_judged_value_builds_and_its_evidence_carries_the_note(mini, tmp_path):
     from cungai.build.pipeline import build
-    from cungai.rdf.namespaces import CG
+    from rdflib import Literal
+
+    from cungai.rdf.namespaces import CG, OA, RDF
 
     trig = mini / "graph" / "mini-2020-01-01.trig"
     note = "张四: a curator's reading, for this test"
@@ -180,4 +182,9 @@ def test_a_judged_value_builds_and_its_evidence_carries_the_note(mini, tmp_path)
     assert check(["mini-2020-01-01"], root=mini).ok
     result = build(root=mini, out_dir=tmp_path / "out")
     noted = [(s, str(o)) for g in result.graphs.values() for s, o in g.subject_objects(CG.curatorNote)]
-    assert len(noted) == 1 and noted[0][1] == note and "/id/annotation/" in str(noted[0][0])
+    # a note on a block qualifies every annotation of the block (as cg:accordingTo and cg:claimStatus do)
+    assert noted and all(text == note and "/id/annotation/" in str(a) for a, text in noted)
+    kg = result.graphs
+    statements = {s for g in kg.values() for s in g.subjects(RDF.object, Literal("张四", lang="zh"))}
+    bodies = {b for g in kg.values() for a, _ in noted for b in g.objects(a, OA.hasBody)}
+    assert statements and statements <= bodies

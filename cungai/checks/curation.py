@@ -36,6 +36,7 @@ from ..project.sources import SourceText, load_source
 from ..rdf.load import parse_rdf_file
 from ..rdf.namespaces import BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SOURCES_GRAPH, source_graph
 from ..rdf.terms import OxigraphTerms, to_rdflib
+from .identity import SharedName, justified, shared_names, told_apart
 from .problems import Problem, errors_of
 from .stated import graph_labels, said_labels, unsaid_facts
 from .unknown import Known, undefined_iris
@@ -44,15 +45,6 @@ from .validate import Violation
 _WHERE = re.compile(r"^(?P<path>[^\n:]+?):(?P<line>\d+)(?::\d+)?: (?P<message>.*)$", re.S)
 #: Named things of one class with one Chinese label (outcomes and periods are told apart by what
 #: they measure or when they are, not by their words: 入驻企业33家 of two parks are two facts).
-IDENTITY_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX cg:   <https://w3id.org/cungai/ontology#>
-PREFIX time: <http://www.w3.org/2006/time#>
-SELECT DISTINCT ?a ?b ?class ?label WHERE {
-  ?a a ?class ; rdfs:label ?label . ?b a ?class ; rdfs:label ?label .
-  FILTER(STR(?a) < STR(?b) && LANGMATCHES(LANG(?label), "zh"))
-  FILTER NOT EXISTS { VALUES ?told { cg:Outcome time:TemporalEntity } ?class rdfs:subClassOf* ?told }
-}"""
 
 
 @dataclass
@@ -189,6 +181,7 @@ class _Context:
     blocks: dict[str, list[EvidenceBlock]] = field(default_factory=dict)
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     violations: list[Violation] | None = None
+    shared: list[SharedName] | None = None
 
 
 def _load_graph(store: ox.Store, path: Path, graph: URIRef) -> list[Problem]:
@@ -305,23 +298,27 @@ def _shacl(context: _Context, sid: str, blocks: list[EvidenceBlock]) -> list[Pro
 
 
 def _identity(context: _Context, blocks: list[EvidenceBlock]) -> list[Problem]:
-    typed = {}
-    for block in blocks:
-        for s, p, _ in block.facts:
-            if p in (RDF.type, RDFS.label):
-                typed.setdefault(str(s), block)
+    """The identity rule of the build (``identity.shared_names``) placed at the checked block that names one."""
+    if context.shared is None:  # once for every source checked: the store holds them all
+        curated = {BACKGROUND_GRAPH, *(source_graph(sid) for sid in context.blocks)}
+        triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in context.store
+                   if to_rdflib(q.graph_name) in curated]
+        ontology = Graph()
+        ontology += ((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+                     for q in context.store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH))))
+        context.shared = shared_names(triples, exempt=told_apart(ontology))
     problems = []
-    for row in context.store.query(IDENTITY_QUERY, use_default_graph_as_union=True):
-        a, b, label = row["a"].value, row["b"].value, row["label"].value
-        block = typed.get(a) or typed.get(b)
-        if block is None or block.note_on(Literal(label)):
+    for shared in context.shared:
+        block = next((b for b in blocks if set(shared.entities.values()) & set(b.facts)), None)
+        if block is None or justified(shared, [block]):
             continue
+        entities = " and ".join(block.show(entity) for entity in sorted(shared.entities))
         problems.append(Problem(
             block.path, block.line, block.show(block.name),
-            f"{block.show(URIRef(a))} and {block.show(URIRef(b))} rdfs:label \"{label}\"@zh (a {block.show(to_rdflib(row['class']))})",
-            f"two entities of one class share the label “{label}” / 同类的两个实体同名",
+            f"{entities} rdfs:label/skos:altLabel \"{shared.name}\"@zh (a {block.show(shared.cls)})",
+            f"two entities of one class share the name “{shared.name}” / 同类的两个实体同名",
             "if they are one thing, keep one IRI (another name is a skos:altLabel); if two, give them labels that "
-            f"tell them apart, or record your judgement on the block: cg:curatorNote \"{label}: <reason>\"@zh"))
+            f"tell them apart, or record your judgement on the block: cg:curatorNote \"{shared.name}: <reason>\"@zh"))
     return problems
 
 

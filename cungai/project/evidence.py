@@ -43,7 +43,6 @@ QUALIFIERS = (CG.accordingTo, CG.claimStatus, CG.claimTime, CG.curatorNote)
 CURATION_PROPERTIES = (CG.quote, CG.before, CG.after, *QUALIFIERS)
 _CURATION = frozenset(map(str, CURATION_PROPERTIES))
 DEFAULT_STATUS = ID["status/reported"]
-_NAMING = frozenset({RDFS.label, SKOS.altLabel})
 #: What a thing is called and what it is are reported as written, whatever the block's status: a plan
 #: is planned (its cg:status says so), not its name or its class.
 NAMING_AND_TYPING = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.inScheme})
@@ -353,7 +352,6 @@ class ResolvedSource:
     evidence: str
     evidence_triples: int
     report: EvidenceReport
-    named_in: dict[Triple, str] = field(default_factory=dict)  # naming triples: file:line and block
     blocks: list[EvidenceBlock] = field(default_factory=list)
 
 
@@ -368,14 +366,11 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
     facts: set[Triple] = set(translations)
     supports: dict[Triple, dict[Span, EvidenceBlock]] = defaultdict(dict)
     spans: set[Span] = set()
-    named_in: dict[Triple, str] = {}
     for block in blocks:
         span = locate(block, source)
         spans.add(span)
         for triple in block.facts:
             facts.add(triple)
-            if triple[1] in _NAMING:
-                named_in.setdefault(triple, f"{block.where()} block {block.name}")
             if not is_translation(triple, source.language):
                 earlier = supports[triple].setdefault(span, block)
                 if _qualifiers(earlier, triple) != _qualifiers(block, triple):
@@ -402,7 +397,7 @@ def resolve_source(source: SourceText, path: Path) -> ResolvedSource:
                       f"{annotation} {_OA['hasTarget']} <{span.iri}> ."]
             lines += _qualifier_lines(annotation, _qualifiers(block, triple), source)
     _cover(report, source.text, spans)
-    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, named_in, blocks)
+    return ResolvedSource(facts, "\n".join(lines) + "\n", len(lines), report, blocks)
 
 
 _ACCORDING_TO, _CLAIM_STATUS = f"<{CG.accordingTo}>", f"<{CG.claimStatus}>"
