@@ -1,11 +1,12 @@
 # make run  : create .venv, install the package, build everything into build/
-# make test : the same set-up plus test extras, then the whole test suite
+# make test : the same set-up plus test extras, then the whole test suite (hypothesis derandomized)
+# make fuzz : the property tests with fifty times the examples, drawn at random (HYPOTHESIS_PROFILE=deep)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test venv clean
+.PHONY: run test fuzz venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+FUZZED := tests/test_injection.py tests/test_link_hostile.py tests/test_endpoint_fuzz.py
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q $(FUZZED)
 
 clean:
 	rm -rf build .pytest_cache

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal, URIRef
 
@@ -151,7 +151,6 @@ CELL = st.one_of(st.text(max_size=30), st.builds(str.__add__, st.sampled_from(li
                                                  st.text(max_size=10)))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(labels=st.lists(CELL, min_size=1, max_size=8))
 def test_any_labels_come_back_exact(graphs, labels):
     with tempfile.TemporaryDirectory() as folder:

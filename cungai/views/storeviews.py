@@ -46,8 +46,9 @@ from .pagemodels import (
     ArticleFact, article_from_lines, article_href, category_of, entity_href, entity_summary, node_styles,
     search_index, served_only, spans_data,
 )
+from ..rdf.sparql import with_values
 from .storemodel import (
-    PREFIXES, STATEMENTS, StoreContext, TermReader, _unescape, model_around, oxigraph_select, with_value_blocks,
+    PREFIXES, STATEMENTS, StoreContext, TermReader, _unescape, model_around, oxigraph_select,
 )
 from .viewmodel import LANGUAGES, ORIGINS, Entity, KnowledgeModel, pinyin_of, split_entity_iri
 from .pages import (
@@ -105,7 +106,7 @@ class RawReader:
     def rows(self, query: str, bindings: Mapping[str, object] | None = None) -> list[list[str]]:
         import pyoxigraph as ox
 
-        text = with_value_blocks(query, bindings or {}, self.reader.public)
+        text = with_values(query, bindings or {}, spell=self.reader.spell)
         body = self.store.query(text).serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
         return [line.split("\t") for line in body.split("\n")[1:] if line]
 
@@ -617,7 +618,7 @@ class OnDemandPages:
         self.reader = TermReader(store_base(names))
 
         def select(text: str, bindings: Mapping[str, object]):
-            return self.reader.read_json(run(with_value_blocks(text, bindings, self.reader.public)))
+            return self.reader.read_json(run(with_values(text, bindings, spell=self.reader.spell)))
 
         self.context = StoreContext(select, self.reader)
         self.measures = read_centrality(Path(views_dir) / CENTRALITY_FILE)
