@@ -32,6 +32,7 @@ from ..offline import offline, offline_call, stay_offline
 from ..paths import project_paths
 from ..project.evidence import selector_rows
 from ..project.reader import ProjectData, check_source_offsets, memory_graphs, read_project
+from ..project.where import find_statement
 from ..rdf.graphs import union_of
 from ..rdf.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, rebase
 from .assemble import (
@@ -178,7 +179,7 @@ def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progr
             from ..checks.shacl_sparql import validate_store
 
             violations = validate_store(dataset, project.shapes)
-        raise_on_violations(violations)
+        raise_on_violations(violations, locate=lambda v: find_statement(paths.curated_files(), v.node, v.path or None))
 
     with timer("reason"):
         if mode == "full":

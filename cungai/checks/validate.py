@@ -1,12 +1,14 @@
 """SHACL validation with pySHACL, reported so that a person can act on it.
 
 Each violation names the node by its label (zh / en), the rule (the shape's message), the path and
-the offending value, instead of the raw validation report graph.
+the offending value, instead of the raw validation report graph; ``raise_on_violations`` adds where
+the fact is written in the curated files when it is given a way to find it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -77,13 +79,22 @@ def validate(data: Graph, shapes: Graph) -> list[Violation]:
     return sorted(violations, key=lambda v: (v.node, v.rule, v.path, v.value))
 
 
-def raise_on_violations(violations: list[Violation], *, limit: int = 20) -> None:
-    """Raise a DataError listing the violations (the first ``limit``) if there is any."""
+def raise_on_violations(violations: list[Violation], *, limit: int = 20,
+                        locate: Callable[[Violation], object | None] | None = None) -> None:
+    """Raise a DataError listing the violations (the first ``limit``) if there is any.
+
+    ``locate`` finds where a violation's fact is written (``where.find_statement``): its file, line,
+    block and text go under the violation.
+    """
     errors = [v for v in violations if v.severity == "Violation"]
     if not errors:
         return
-    lines = [f"SHACL: the graph does not conform ({len(errors)} violation(s)):"]
-    lines += [f"  - {v}" for v in errors[:limit]]
+    lines = [f"SHACL: the graph does not conform ({len(errors)} violation(s)) / 图不符合 SHACL 约束:"]
+    for violation in errors[:limit]:
+        lines.append(f"  - {violation}")
+        place = locate(violation) if locate else None
+        if place:
+            lines.append(f"    at {place}")
     if len(errors) > limit:
         lines.append(f"  … and {len(errors) - limit} more")
     raise DataError("\n".join(lines))
