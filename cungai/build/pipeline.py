@@ -40,13 +40,13 @@ from .assemble import (
 )
 from .assemble import selector_rows as store_selector_rows
 from .export import (
-    class_counts, void_description, write_json, write_jsonld, write_ontology_docs, write_owl, write_trig,
-    write_turtle,
+    class_counts, void_description, write_json, write_jsonld, write_ontology_docs, write_owl, write_owl_data,
+    write_trig, write_turtle,
 )
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:8000/sparql"
 OUTPUTS = (
-    "kg.trig", "kg.nt", "kg.ttl", "kg.jsonld", "ontology.owl", "docs/ontology.html",
+    "kg.trig", "kg.nt", "kg.ttl", "kg.jsonld", "ontology.owl", "kg.owl", "docs/ontology.html",
     "views/index.html", "void.ttl", "report.json", "kg.graphml", "kg.gexf",
 )
 
@@ -221,7 +221,9 @@ def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progr
             report = _report(project, dumps, built, violations, reasoner_report, timer.timings, store=store)
             with timer("export.ontology"):
                 ontology_name = URIRef(base + str(ONTOLOGY_GRAPH)[len(BASE):])
-                write_owl(graph_from_store(built, ontology_name), staging / "ontology.owl")
+                write_owl(built.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(ontology_name)),
+                          staging / "ontology.owl")
+                write_owl_data(dumps.ntriples, staging / "kg.owl", base=base)
             with timer("export.void"):
                 void = void_description(built, dumps, project.sources, base=base, endpoint=DEFAULT_ENDPOINT)
                 write_turtle(void, staging / "void.ttl")

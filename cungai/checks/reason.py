@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -22,6 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from ..errors import DataError, EnvironmentProblem
+from ..offline import offline
 from ..rdf.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes, labels_of
 
 OWL2_DATATYPES = frozenset({
@@ -32,7 +32,6 @@ OWL2_DATATYPES = frozenset({
     XSD.unsignedByte, XSD.double, XSD.float, XSD.hexBinary, XSD.base64Binary, XSD.anyURI,
     XSD.dateTime, XSD.dateTimeStamp, OWL.real, OWL.rational,
 })
-NETWORK_TIMEOUT_SECONDS = 10
 
 
 @dataclass
@@ -108,9 +107,10 @@ def reason(ontology: Graph, facts: Graph) -> ReasonerResult:
 
     started = time.perf_counter()
     graph, withheld = reasoner_input(ontology, facts)
-    previous_timeout = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(NETWORK_TIMEOUT_SECONDS)  # owlready2 follows imports with no timeout of its own
-    try:
+    # owlready2 would follow imports with no timeout of its own: it loads only the local input
+    # (``only_local``), and the offline guard refuses any connection from this thread at once. No
+    # process-wide socket timeout is set: ``--checks scale`` runs this in a thread beside other work.
+    with offline():
         world = owlready2.World()
         data = graph.serialize(format="nt", encoding="utf-8")
         world.get_ontology("https://w3id.org/cungai/reasoning-input").load(
@@ -130,8 +130,6 @@ def reason(ontology: Graph, facts: Graph) -> ReasonerResult:
             raise EnvironmentProblem(f"reasoner: HermiT failed to run: {str(exc).strip()[:800]}") from None
         inferred = _inferred_triples(world, inferred_onto, graph, schema=set(ontology.subjects()))
         _add_inverses(inferred, graph)
-    finally:
-        socket.setdefaulttimeout(previous_timeout)
     return ReasonerResult(
         consistent=True, inferred=inferred, withheld_literals=withheld,
         input_triples=len(graph), seconds=time.perf_counter() - started,
