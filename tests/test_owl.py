@@ -13,8 +13,8 @@ from pyhornedowl.profile import check_profile
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from cungai.rdf.namespaces import CG
 from cungai.checks.reason import reason
+from cungai.rdf.namespaces import CG
 
 LU_DEQUAN = URIRef("https://w3id.org/cungai/id/person/lu-dequan")
 
