@@ -137,7 +137,10 @@ def _same_for_both(escape: re.Match) -> bool:
 
 def refuse_ambiguous(text: str) -> None:
     """Refuse text that rdflib (which checks a query) and Oxigraph (which runs it) would read differently."""
-    refuse_surrogates(text, what=("the query", "查询"))
+    try:
+        refuse_surrogates(text, what=("the query", "查询"))
+    except UsageError as exc:  # a refusal, as the endpoint answers it (400)
+        raise QueryRefused(str(exc)) from None
     if not all(_same_for_both(escape) for escape in _CODEPOINT_ESCAPE.finditer(text)):
         raise QueryRefused("codepoint escapes such as \\u0022 are not accepted: write the character itself "
                            "(rdflib expands them before parsing, Oxigraph only inside strings and IRIs)")
