@@ -157,6 +157,14 @@ def test_a_bad_value_made_by_a_dataset_mapping_names_the_table_and_line(project,
         assert f"{mapping}:{tag_line}:" in output and suffix[1:] in output
 
 
+def test_a_yaml_syntax_error_in_a_mapping_is_reported_at_its_line(project):
+    mapping = project / "graph/datasets/foshan-divisions/mapping.yml"
+    opened = replace_line(mapping, "[rdfs:label, $(name), zh~lang]", "      - [rdfs:label, $(name), zh~lang")
+    output = failed_build(project)
+    assert f"{mapping}:{opened + 1}:" in output and "YAML syntax error" in output
+    assert f"opened at line {opened}" in output and f"{opened + 1} |       - p: rdfs:label" in output
+
+
 def test_the_line_of_issue_16_exits_1_from_build_graph_py(project):
     """The exact check of issue 16, as a user runs it: ``python build_graph.py`` on the project."""
     path = project / CURATED["background"]

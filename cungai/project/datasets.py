@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..errors import DataError, EnvironmentProblem
 from ..rdf.literals import bad_language, ill_typed, quiet_conversions
-from ..rdf.load import parse_rdf_file
+from ..rdf.load import parse_rdf_file, read_quads, shown_line
 from ..rdf.namespaces import DCAT, DCTERMS, RDF, VOID, dataset_graph
 
 MAPPING_FILES = ("mapping.yml", "mapping.yaml", "mapping.rml.ttl")
@@ -114,8 +114,31 @@ def _config(dataset: DatasetFolder) -> str:
     )
 
 
+def check_mapping_syntax(mapping: Path) -> None:
+    """A DataError at the exact line and column (the line shown, with a caret) of a mapping's syntax error."""
+    if mapping.suffix == ".ttl":
+        read_quads(mapping)  # RML in Turtle: Oxigraph's parser
+        return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        YAML(typ="safe", pure=True).load(mapping.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark, opened = exc.problem_mark or exc.context_mark, exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, None)
+        detail = " ".join(str(exc.problem or exc.context or "").split())
+        if exc.context and opened and opened.line + 1 != line:
+            detail += f" ({exc.context} opened at line {opened.line + 1})"
+        raise DataError(f"{mapping}:{line}:{column}: YAML syntax error / 语法错误: {detail}"
+                        f"{shown_line(mapping, line, column)}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{mapping}: not UTF-8 / 不是 UTF-8 编码: {exc}") from None
+
+
 def materialise(dataset: DatasetFolder) -> Graph:
     """The triples ``dataset``'s mapping makes from its data (morph-kgc, run in the dataset folder)."""
+    check_mapping_syntax(dataset.mapping)
     try:
         import morph_kgc
     except ImportError:
