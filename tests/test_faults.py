@@ -19,6 +19,8 @@ from click.testing import CliRunner
 from conftest import REPO, copy_project
 
 from cungai.cli import main
+from cungai.errors import DataError
+from cungai.link.tables import read_table
 
 TRIG = "graph/lunjiao-2019-12-06.trig"
 CURATED = {
@@ -186,3 +188,21 @@ def test_a_shacl_violation_names_the_line_and_block_of_the_fact(project):
     output = failed_build(project)
     assert "SHACL" in output and "org:postIn" in output
     assert f"{path}:{line}, block ev:" in output and "org:postIn place:lunjiao ;" in output
+
+
+# --- CSV tables (`cungai link`) ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("rows", "line", "says"), [
+    (["1,伦教", '2,"北滘', "3,勒流"], 3, "not closed"),  # the open quote swallowed the rows after it
+    (["1,伦教", "2,北滘,extra,cells", "3,勒流"], 3, "the row has 4 cells, the header 2"),
+    (["1,伦教", '2,"北滘"x', "3,勒流"], 3, "not a readable CSV table"),
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_broken_csv_row_is_reported_at_its_line(tmp_path, rows, line, says, encoding):
+    table = tmp_path / "table.csv"
+    table.write_bytes("\n".join(["id,name", *rows]).encode(encoding) + b"\n")
+    with pytest.raises(DataError) as failure:
+        read_table(table)
+    message = str(failure.value)
+    assert f"{table}:{line}:" in message and says in message
+    assert f"{line} | {rows[line - 2]}" in message  # the row as text, Chinese as Chinese

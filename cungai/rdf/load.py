@@ -53,19 +53,19 @@ class ParsedFile:
         return graph
 
 
-def shown_line(path: Path, line: int, column: int | None = None) -> str:
-    """Line ``line`` of ``path`` as text, numbered, with a caret under ``column`` (1-based characters)."""
+def shown_line(path: Path, line: int, column: int | None = None, *, text: str | None = None) -> str:
+    """Line ``line`` of ``path`` (or of its decoded ``text``) numbered, with a caret under ``column`` (1-based)."""
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        lines = (text if text is not None else path.read_text(encoding="utf-8", errors="replace")).split("\n")
     except OSError:
         return ""
     if not 1 <= line <= len(lines):
         return ""
-    text = lines[line - 1].rstrip("\r").expandtabs(1)
+    shown_text = lines[line - 1].rstrip("\r").expandtabs(1)
     gutter = f"    {line} | "
-    shown = f"\n{gutter}{text}"
+    shown = f"\n{gutter}{shown_text}"
     if column:
-        width = sum(2 if _wide(ch) else 1 for ch in text[:column - 1])  # CJK takes two cells in a terminal
+        width = sum(2 if _wide(ch) else 1 for ch in shown_text[:column - 1])  # CJK takes two cells in a terminal
         shown += f"\n{' ' * (len(gutter) - 2)}| {' ' * width}^"
     return shown
 
