@@ -110,7 +110,8 @@ class Parameter:
         try:
             return PARAM_TYPES[self.type](raw)
         except (ValueError, TypeError) as exc:
-            raise UsageError(f"parameter {self.name} ({self.type}): {raw!r} is not valid: {exc}") from None
+            raise UsageError(f"parameter {self.name} ({self.type}): {raw!r} is not valid: {exc} / "
+                             f"参数 {self.name}（{self.type}）的值无效") from None
 
 
 @dataclass(frozen=True)
