@@ -1,5 +1,6 @@
 # make run  : create .venv, install the package, build everything into build/
-# make test : the same set-up plus test extras, then the whole test suite
+# make test : the same set-up plus test extras, then the whole test suite (hypothesis derandomized)
+# make fuzz : the property tests with fifty times the examples, drawn at random (HYPOTHESIS_PROFILE=deep)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -29,8 +30,9 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 # the property tests with a long random search instead of the fixed seed `make test` uses
+FUZZED := tests/test_injection.py tests/test_link_hostile.py tests/test_endpoint_fuzz.py
 fuzz: $(VENV)/.installed-test
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q tests/test_injection.py tests/test_link_hostile.py
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q $(FUZZED)
 
 clean:
 	rm -rf build .pytest_cache

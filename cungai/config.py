@@ -28,6 +28,6 @@ QUERY_WORKERS = 2
 #: What a build writes into build/: the dataset in four syntaxes, the entity network in two, and the rest.
 DUMPS = ("kg.trig", "kg.nt", "kg.ttl", "kg.jsonld")
 NETWORK_FILES = ("kg.graphml", "kg.gexf")
-OUTPUTS = (*DUMPS, "ontology.owl", "docs/ontology.html", "views/index.html", "void.ttl", "report.json", *NETWORK_FILES)
+OUTPUTS = (*DUMPS, "ontology.owl", "kg.owl", "docs/ontology.html", "views/index.html", "void.ttl", "report.json", *NETWORK_FILES)
 #: The files ``cungai serve`` offers for download under /data/.
 DOWNLOADS = (*DUMPS, "void.ttl", "ontology.owl", "report.json")

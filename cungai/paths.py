@@ -61,6 +61,12 @@ class ProjectPaths:
     def build_dir(self) -> Path:
         return self.root / "build"
 
+    def curated_files(self) -> list[Path]:
+        """The files a curator writes facts in: the sources' TriG, background, links, sources' metadata."""
+        found = sorted(self.graph_dir.glob("*.trig")) + [self.background]
+        found += sorted(self.links_dir.glob("*.ttl")) + sorted(self.sources_dir.glob("*.ttl"))
+        return [path for path in found if path.is_file()]
+
     def source_facts(self, source_id: str) -> Path:
         """The curated facts of one source: ``graph/{id}.trig``."""
         return self.graph_dir / f"{source_id}.trig"

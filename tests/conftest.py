@@ -1,4 +1,9 @@
-"""Shared fixtures: the real project built once, and tiny real projects to break on purpose."""
+"""Shared fixtures: the real project built once, and tiny real projects to break on purpose.
+
+Hypothesis runs derandomized (the examples follow from each test's source, no example database): a
+fresh clone gives the same result run after run. ``HYPOTHESIS_PROFILE=deep`` (``make fuzz``) draws
+random examples, fifty times as many: the long run before a change to parameters or parsing lands.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from cungai.query.results import QueryResult, normal
 # HYPOTHESIS_PROFILE=deep (`make fuzz`) searches far longer with random seeds.
 settings.register_profile("fixed", derandomize=True, database=None, max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("deep", derandomize=False, max_examples=3000, deadline=None,
+settings.register_profile("deep", derandomize=False, max_examples=3000, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
@@ -72,3 +77,10 @@ def load_sources(sources_dir: Path) -> list:
     from cungai.project.sources import load_source
 
     return [load_source(p) for p in sorted(sources_dir.glob("*.txt"))]
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> BuildResult:
+    """The tiny fixture project built once (about 3 s): for servers and engines that need any build."""
+    root = copy_project(tmp_path_factory.mktemp("mini-built") / "mini", graph=DATA / "mini" / "graph")
+    return build(root=root, out_dir=root / "build")

@@ -117,7 +117,7 @@ def test_copy_of_the_dataset_loads_in_another_project(with_dataset):
 
 
 @pytest.mark.parametrize("old,new,message", [
-    ("mappings:\n", "mappings:\n  - [broken\n", "the mapping failed in morph-kgc"),
+    ("mappings:\n", "mappings:\n  - [broken\n", "YAML syntax error"),  # before morph-kgc runs, at its line
     ("SELECT adcode, name FROM", "SELECT adcode, nom AS name2 FROM", "the mapping failed in morph-kgc"),
     ("[https://schema.org/identifier, $(adcode)]", "[schema:identifier, $(adcode)]", "http://schema.org/identifier"),
     ("read_csv('divisions.csv'", "read_csv('missing.csv'", "the mapping failed in morph-kgc"),

@@ -263,7 +263,7 @@ def test_cli_query_parameters_and_show(build_dir):
                  "--format", "csv", "--engine", "oxigraph", "--build", build_dir)
     assert result.exit_code == 0 and "Beihai" in result.output
     shown = cli("query", "park-profile", "--param", "park=park:beihai-gongyequ", "--show")
-    assert "VALUES (?park ?lang) { (<https://w3id.org/cungai/id/park/beihai-gongyequ> \"zh\") }" in shown.output
+    assert "VALUES ?park { <https://w3id.org/cungai/id/park/beihai-gongyequ> }\n  VALUES ?lang { \"zh\" }" in shown.output
 
 
 @pytest.mark.parametrize(("args", "needle"), [

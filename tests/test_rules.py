@@ -92,7 +92,7 @@ def test_synthetic_district_gives_what_hermit_gives(tmp_path: Path) -> None:
     built = build(root=root, out_dir=tmp_path / "build", checks="full")
     store, hermit = _store(built.out_dir)
     apply_rules(store, built.graphs[ONTOLOGY_GRAPH])
-    assert len(hermit) > 200
+    assert len(hermit) > 150  # seed 3, 10k triples: 224 before the merge of issue 12, 169 since; a floor, not a target
     assert _triples(store, ox.NamedNode(str(INFERRED_GRAPH))) == hermit
 
 

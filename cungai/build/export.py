@@ -1,4 +1,4 @@
-"""Writing the built graph: TriG, N-Triples, Turtle, JSON-LD, RDF/XML ontology, VoID, docs.
+"""Writing the built graph: TriG, N-Triples, Turtle, JSON-LD, RDF/XML ontology, the OWL file, VoID, docs.
 
 Every writer is deterministic for the same input: blank nodes are labelled canonically before the
 graph is written, and N-Triples lines are sorted, so two builds give byte-identical ``kg.nt`` and
@@ -19,7 +19,7 @@ from .. import __version__
 from ..rdf.sparql import with_values
 from ..rdf.namespaces import (
     curie,
-    BASE, CG, DCAT, DCTERMS, ID, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD, bind_prefixes,
+    BASE, CG, DCAT, DCTERMS, EVIDENCE_KINDS, ID, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD, bind_prefixes,
 )
 
 
@@ -53,13 +53,47 @@ def write_turtle(graph: Graph, path: Path) -> None:
     path.write_text(bind_prefixes(graph).serialize(format="turtle"), encoding="utf-8")
 
 
-def write_owl(store: ox.Store, name: URIRef, path: Path) -> None:
-    """The named graph ``name`` of ``store`` (the ontology) as RDF/XML, as Protégé and owlready2 open
-    it: written by Oxigraph from its sorted triples, so two builds give the same bytes."""
-    lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))).split(b" .\n")
-    lines.pop()  # after the last " .\n"
-    triples = ox.parse(b" .\n".join(sorted(lines)) + b" .\n", format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(triples, str(path), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+def write_owl(ntriples: bytes, path: Path) -> int:
+    """``ontology.owl``: the ontology graph (N-Triples) as RDF/XML, as Protégé and owlready2 open it."""
+    return _write_rdf_xml([line for line in ntriples.split(b"\n") if line], path)
+
+
+#: what OWL 2 DL cannot hold: the evidence (RDF reification: ``rdf:subject``… are reserved
+#: vocabulary, and ``rdf:object`` would be both an object and a data property) and the VoID terms
+_RDF_TYPE = f"<{RDF.type}> ".encode()
+_VOID = f"<{VOID}".encode()
+_ONTOLOGY_TYPE = f"<{RDF.type}> <http://www.w3.org/2002/07/owl#Ontology>".encode()
+
+
+def write_owl_data(ntriples: bytes, path: Path, *, base: str) -> int:
+    """``kg.owl``: the union of the graphs without the evidence and the VoID terms, as RDF/XML.
+
+    ``ntriples`` is the sorted union (``kg.nt``); what is left is the ontology with every fact and
+    everything inferred: an OWL 2 DL ontology (the tests check its profile). Returns its triples.
+    """
+    evidence = tuple(f"<{base}id/{kind}/".encode() for kind in EVIDENCE_KINDS)
+    kept = []
+    for line in ntriples.split(b"\n"):
+        if not line or line.startswith(evidence):
+            continue
+        rest = line.split(b" ", 1)[1]
+        if rest.startswith(_VOID) or (rest.startswith(_RDF_TYPE) and rest[len(_RDF_TYPE):].startswith(_VOID)):
+            continue
+        kept.append(line)
+    return _write_rdf_xml(kept, path)
+
+
+def _write_rdf_xml(lines: list[bytes], path: Path) -> int:
+    """N-Triples lines (each ending `` .``) as RDF/XML by Oxigraph, sorted, the ``owl:Ontology`` header first.
+
+    Sorted, the same input gives the same bytes; the header goes first and its ``rdf:type`` before
+    ``owl:versionIRI`` (py-horned-owl reads a version IRI met before the header as an annotation).
+    """
+    headers = {line.split(b" ", 1)[0] for line in lines if _ONTOLOGY_TYPE in line}
+    ordered = sorted(lines, key=lambda line: (line.split(b" ", 1)[0] not in headers, line))
+    quads = ox.parse(b"\n".join(ordered) + b"\n", format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(quads, str(path), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    return len(ordered)
 
 
 def write_ontology_docs(ontology_ttl: Path, path: Path) -> None:

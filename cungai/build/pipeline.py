@@ -38,7 +38,9 @@ from ..project.reader import ProjectData, check_source_offsets, read_project
 from ..rdf.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from ..rdf.store import add_graphs, graph_from_store, graph_sizes, rebased_store, store_of, union_graph
 from .dumps import Dumps, dumps_of, write_store_dumps
-from .export import class_counts, void_description, write_json, write_ontology_docs, write_owl, write_turtle
+from .export import (
+    class_counts, void_description, write_json, write_ontology_docs, write_owl, write_owl_data, write_turtle,
+)
 
 Progress = Callable[[str], None]
 
@@ -150,7 +152,7 @@ def _build(paths: ProjectPaths, *, out_dir, base: str, checks: str, timer: _Time
         with timer("load.offsets"):
             check_source_offsets(dataset, project.sources)
     with timer("validate"):
-        violations = _validate(dataset, project, mode)
+        violations = _validate(dataset, project, paths, mode)
     with timer("reason"):
         reasoner_report = _reason(dataset, project.ontology, mode, ontology_check, timer)
     with _staging(out) as staging, _background() as pool:
@@ -173,9 +175,10 @@ def _check_ontology_beside(ontology: Graph):
     return future
 
 
-def _validate(dataset: ox.Store, project: ProjectData, mode: str) -> list[Violation]:
+def _validate(dataset: ox.Store, project: ProjectData, paths: ProjectPaths, mode: str) -> list[Violation]:
     """SHACL: pySHACL over the store's union read into rdflib (``full``), or the shapes as SPARQL.
-    A violation is reported at the block (or metadata file) where it is mended."""
+    A violation is reported where it is mended: the line and block of the fact in the curated files,
+    else the block (or metadata file) of the node."""
     if mode == "full":
         violations = validate(union_graph(dataset), project.shapes)
     else:
@@ -184,7 +187,7 @@ def _validate(dataset: ox.Store, project: ProjectData, mode: str) -> list[Violat
         violations = validate_store(dataset, project.shapes)
     raise_on_errors(violation_problems(
         violations, [block for resolving in project.resolved.values() for block in resolving.blocks],
-        metadata={str(source.iri): source.path.with_suffix(".ttl") for source in project.sources},
+        files=paths.curated_files(), metadata={str(source.iri): source.path.with_suffix(".ttl") for source in project.sources},
         keep_unplaced=True), title="SHACL: the graph does not conform / 不符合 SHACL 约束")
     return violations
 
@@ -219,7 +222,9 @@ def _export(built: ox.Store, project: ProjectData, paths: ProjectPaths, staging:
     report = _report(project, dumps, built, violations, reasoner, timer.timings)
     with timer("export.ontology"):
         ontology_name = URIRef(base + str(ONTOLOGY_GRAPH)[len(BASE):])
-        write_owl(built, ontology_name, staging / "ontology.owl")
+        write_owl(built.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(ontology_name)),
+                  staging / "ontology.owl")
+        write_owl_data(dumps.ntriples, staging / "kg.owl", base=base)
     with timer("export.void"):
         void = void_description(built, dumps, project.sources, base=base, endpoint=DEFAULT_ENDPOINT)
         write_turtle(void, staging / "void.ttl")

@@ -32,9 +32,12 @@ from ..project.iris import Registered, entity_iris, read_registry, registry_path
 from ..paths import ProjectPaths, project_paths
 from ..project.evidence import EvidenceBlock, locate, read_blocks
 from ..project.reader import ProjectData
+from ..project.where import find_statement
 from ..project.sources import SourceText, load_source
-from ..rdf.load import parse_rdf_file
-from ..rdf.namespaces import BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SOURCES_GRAPH, source_graph
+from ..rdf.load import parse_rdf_file, read_quads
+from ..rdf.namespaces import (
+    BACKGROUND_GRAPH, CG, LINKS_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SOURCES_GRAPH, source_graph,
+)
 from ..rdf.terms import OxigraphTerms, to_rdflib
 from .identity import SharedName, justified, shared_names, told_apart
 from .problems import Problem, errors_of
@@ -185,11 +188,14 @@ class _Context:
 
 
 def _load_graph(store: ox.Store, path: Path, graph: URIRef) -> list[Problem]:
+    """``path`` into ``graph`` of ``store``, read as the build reads it (``load.read_quads``: syntax,
+    ill-typed literals and language tags, each at its line)."""
     try:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph)),
-                   base_iri=path.resolve().as_uri())
-    except SyntaxError as exc:
-        return [Problem(path, exc.lineno or 0, "", "", f"syntax error: {' '.join(str(exc.msg or exc).split())}")]
+        parsed = read_quads(path)
+    except CungaiError as exc:
+        return [_problem_from(exc, path)]
+    name = ox.NamedNode(str(graph))
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed.quads)
     return []
 
 
@@ -252,10 +258,12 @@ def _unfinished(paths: ProjectPaths, sid: str, context: _Context) -> Problem | N
     return None
 
 
-def violation_problems(violations: list[Violation], blocks: list[EvidenceBlock], *,
+def violation_problems(violations: list[Violation], blocks: list[EvidenceBlock], *, files: Sequence[Path] = (),
                        metadata: dict[str, Path] | None = None, keep_unplaced: bool = False) -> list[Problem]:
-    """SHACL violations placed where a curator mends them: the block that types the node (else the
-    first that mentions it), or the source's metadata file; the others only with ``keep_unplaced``."""
+    """SHACL violations placed where a curator mends them. The fact that violates, where it is
+    written in ``files`` (its file, exact line and block: ``where.find_statement``); a fact that is
+    missing, at the source's metadata file or the block that types the node (else the first that
+    mentions it); the others only with ``keep_unplaced``, at the first statement about the node."""
     touched: dict[str, EvidenceBlock] = {}
     typed: set[str] = set()
     for block in blocks:
@@ -267,24 +275,41 @@ def violation_problems(violations: list[Violation], blocks: list[EvidenceBlock],
                 if isinstance(term, URIRef):
                     touched.setdefault(str(term), block)
     metadata = metadata or {}
+    shapes_hint = "see the shape in ontology/shapes.ttl and the patterns in graph/README.md"
+    metadata_hint = "complete the source's metadata (like graph/sources/lunjiao-2019-12-06.ttl)"
     problems = []
     for violation in violations:
         if violation.severity != "Violation":
             continue
         message = f"SHACL: {violation.label or violation.node}: {violation.rule}"
         detail = f"{violation.path}".strip() + (f" {violation.value}" if violation.value else "")
-        if violation.node in metadata:
-            problems.append(Problem(metadata[violation.node], 0, "", f"<{violation.node}> {detail}", message,
-                                    "complete the source's metadata (like graph/sources/lunjiao-2019-12-06.ttl)"))
+        predicate = _predicate(violation.path)
+        written = find_statement(files, violation.node, predicate) if predicate else None
+        if written:
+            hint = metadata_hint if written.path in metadata.values() else shapes_hint
+            problems.append(Problem(written.path, written.line, written.block or "", written.text.strip(), message, hint))
+        elif violation.node in metadata:
+            place = find_statement([metadata[violation.node]], violation.node)
+            problems.append(Problem(metadata[violation.node], place.line if place else 0, "",
+                                    f"<{violation.node}> {detail}", message, metadata_hint))
         elif violation.node in touched:
             block = touched[violation.node]
             problems.append(Problem(block.path, block.line, block.show(block.name),
-                                    f"{block.show(URIRef(violation.node))} {detail}", message,
-                                    "see the shape in ontology/shapes.ttl and the patterns in graph/README.md"))
+                                    f"{block.show(URIRef(violation.node))} {detail}", message, shapes_hint))
         elif keep_unplaced:  # background, links, datasets: the node, its label and the rule
-            problems.append(Problem(None, 0, "", "", f"SHACL: {violation}",
+            place = find_statement(files, violation.node)
+            problems.append(Problem(place.path if place else None, place.line if place else 0, "",
+                                    place.text.strip() if place else "", f"SHACL: {violation}",
                                     "the node is not in a source's blocks: see graph/background.ttl, links, datasets"))
     return problems
+
+
+def _predicate(path: str) -> str | None:
+    """A violation's path as ``<IRI>`` (a project prefix expanded); None for a complex path."""
+    if path.startswith("<") and path.endswith(">"):
+        return path
+    prefix, colon, local = path.partition(":")
+    return f"<{PREFIXES[prefix]}{local}>" if colon and prefix in PREFIXES and re.fullmatch(r"[\w.-]*", local) else None
 
 
 def _shacl(context: _Context, sid: str, blocks: list[EvidenceBlock]) -> list[Problem]:
@@ -293,8 +318,9 @@ def _shacl(context: _Context, sid: str, blocks: list[EvidenceBlock]) -> list[Pro
     source = context.sources[sid]
     if context.violations is None:  # once for every source checked: the store holds them all
         context.violations = validate_store(context.store, context.shapes)
-    return violation_problems(context.violations, blocks,
-                              metadata={str(source.iri): source.path.with_suffix(".ttl")})
+    metadata = source.path.with_suffix(".ttl")
+    return violation_problems(context.violations, blocks, files=[*sorted({b.path for b in blocks}), metadata],
+                              metadata={str(source.iri): metadata})
 
 
 def _identity(context: _Context, blocks: list[EvidenceBlock]) -> list[Problem]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..errors import DataError, EnvironmentProblem
+from ..offline import offline
 from ..rdf.namespaces import OWL, RDF, RDFS, XSD, bind_prefixes, curie, labels_of
 from ..rdf.owl import disjoint_pairs
 
@@ -31,7 +31,6 @@ OWL2_DATATYPES = frozenset({
     XSD.unsignedByte, XSD.double, XSD.float, XSD.hexBinary, XSD.base64Binary, XSD.anyURI,
     XSD.dateTime, XSD.dateTimeStamp, OWL.real, OWL.rational,
 })
-NETWORK_TIMEOUT_SECONDS = 10
 
 
 @dataclass
@@ -107,9 +106,10 @@ def reason(ontology: Graph, facts: Graph) -> ReasonerResult:
 
     started = time.perf_counter()
     graph, withheld = reasoner_input(ontology, facts)
-    previous_timeout = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(NETWORK_TIMEOUT_SECONDS)  # owlready2 follows imports with no timeout of its own
-    try:
+    # owlready2 would follow imports with no timeout of its own: it loads only the local input
+    # (``only_local``), and the offline guard refuses any connection from this thread at once. No
+    # process-wide socket timeout is set: ``--checks scale`` runs this in a thread beside other work.
+    with offline():
         world = owlready2.World()
         data = graph.serialize(format="nt", encoding="utf-8")
         world.get_ontology("https://w3id.org/cungai/reasoning-input").load(
@@ -129,8 +129,6 @@ def reason(ontology: Graph, facts: Graph) -> ReasonerResult:
             raise EnvironmentProblem(f"reasoner: HermiT failed to run: {str(exc).strip()[:800]}") from None
         inferred = _inferred_triples(world, inferred_onto, graph, schema=set(ontology.subjects()))
         _add_inverses(inferred, graph)
-    finally:
-        socket.setdefaulttimeout(previous_timeout)
     return ReasonerResult(
         consistent=True, inferred=inferred, withheld_literals=withheld,
         input_triples=len(graph), seconds=time.perf_counter() - started,

@@ -1,7 +1,8 @@
 """SHACL validation with pySHACL, reported so that a person can act on it.
 
 Each violation names the node by its label (zh / en), the rule (the shape's message), the path and
-the offending value, instead of the raw validation report graph.
+the offending value, instead of the raw validation report graph. Where the fact is written (file,
+line, block) is found by ``checks.curation.violation_problems``, for ``cungai check`` and the build.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..errors import DataError, UsageError
 from ..project.names import has_han, latin_key, normalise, pinyin_key
+from ..rdf.load import shown_line
 from ..rdf.namespaces import (
     BASE, GRAPH, ID, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, bind_prefixes,
     dataset_graph, labels_of,
@@ -185,17 +186,29 @@ def read_table(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
         raise UsageError(f"{path}: no such file")
     text = decode_table(path.read_bytes(), path)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quoted cell left open runs to the end of the file instead of swallowing the rows after it
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # a cell may be as large as the file (the default stops at 128 KiB)
+    start = 1
     try:
         columns = [c.strip() for c in (reader.fieldnames or [])]
         if not columns:
             raise DataError(f"{path}: empty table (no header row)")
         reader.fieldnames = columns
-        rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+        rows = []
+        start = reader.line_num + 1
+        for row in reader:
+            extra = [cell for cell in row.get(None) or [] if cell.strip()]
+            if extra:
+                raise DataError(f"{path}:{start}: the row has {len(columns) + len(row[None])} cells, the header "
+                                f"{len(columns)} / 此行的单元格比表头多 (first extra cell: {extra[0]!r})"
+                                f"{shown_line(path, start, text=text)}")
+            rows.append({k: (v or "") for k, v in row.items() if k is not None})
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"{path}:{reader.line_num}: not a readable CSV table: {exc}") from None
+        raise DataError(f"{path}:{start}: not a readable CSV table / 无法读取的 CSV 表格: {exc} (a quoted cell that "
+                        f"is not closed?){shown_line(path, start, text=text)}") from None
     finally:
         csv.field_size_limit(limit)
     return columns, rows

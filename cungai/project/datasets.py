@@ -12,7 +12,8 @@ The build maps every folder, adds the description to the mapped triples and keep
 one named graph, validated by the same SHACL shapes and checked by the same reasoner as the rest.
 Mappings may call the functions of ``cungai/project/mapping_functions.py``. A mapping that fails, maps
 nothing or uses a term the ontology does not declare stops the build with a ``DataError`` that
-names the file.
+names the file; a value the mapping makes that is not what its datatype says, or a language tag
+that is not BCP 47, names the mapping, the data file and line that hold the value, and the value.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from ..errors import DataError, EnvironmentProblem
-from ..rdf.load import parse_rdf_file
+from ..rdf.literals import bad_language, ill_typed, quiet_conversions
+from ..rdf.load import parse_rdf_file, read_quads, shown_line
 from ..rdf.namespaces import DCAT, DCTERMS, RDF, VOID, dataset_graph
 
 MAPPING_FILES = ("mapping.yml", "mapping.yaml", "mapping.rml.ttl")
@@ -112,8 +114,31 @@ def _config(dataset: DatasetFolder) -> str:
     )
 
 
+def check_mapping_syntax(mapping: Path) -> None:
+    """A DataError at the exact line and column (the line shown, with a caret) of a mapping's syntax error."""
+    if mapping.suffix == ".ttl":
+        read_quads(mapping)  # RML in Turtle: Oxigraph's parser
+        return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        YAML(typ="safe", pure=True).load(mapping.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark, opened = exc.problem_mark or exc.context_mark, exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, None)
+        detail = " ".join(str(exc.problem or exc.context or "").split())
+        if exc.context and opened and opened.line + 1 != line:
+            detail += f" ({exc.context} opened at line {opened.line + 1})"
+        raise DataError(f"{mapping}:{line}:{column}: YAML syntax error / 语法错误: {detail}"
+                        f"{shown_line(mapping, line, column)}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{mapping}: not UTF-8 / 不是 UTF-8 编码: {exc}") from None
+
+
 def materialise(dataset: DatasetFolder) -> Graph:
     """The triples ``dataset``'s mapping makes from its data (morph-kgc, run in the dataset folder)."""
+    check_mapping_syntax(dataset.mapping)
     try:
         import morph_kgc
     except ImportError:
@@ -122,11 +147,15 @@ def materialise(dataset: DatasetFolder) -> Graph:
             f"`pip install --no-deps {MORPH_KGC}` (`make run` installs both)"
         ) from None
     try:
-        with _quiet_root_logger(), contextlib.chdir(dataset.folder):
+        with _quiet_root_logger(), quiet_conversions(), contextlib.chdir(dataset.folder):
             graph = morph_kgc.materialize(_config(dataset))
     except (Exception, SystemExit) as exc:  # morph-kgc raises many kinds, and exits on some errors
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise DataError(f"{dataset.mapping}: the mapping failed in morph-kgc: {type(exc).__name__}: {detail[:400]}") from None
+        value = re.search(r"could not convert string to \w+: '(.+)'$", detail)  # its own numeric datatypes
+        held = _held_in(_data_files(dataset), value.group(1)) if value else None
+        where = f" (the value is in {held[0]}:{held[1]}: {held[2]})" if held else ""
+        raise DataError(f"{dataset.mapping}: the mapping failed in morph-kgc: {type(exc).__name__}: "
+                        f"{detail[:400]}{where}") from None
     if len(graph) == 0:
         raise DataError(f"{dataset.mapping}: the mapping produced no triples (wrong file name, empty table or no rows?)")
     return graph
@@ -139,10 +168,50 @@ def undeclared_terms(graph: Graph, ontology: Graph) -> list[str]:
     return sorted(str(t) for t in terms if t not in declared and not str(t).startswith(_UNCHECKED_NAMESPACES))
 
 
+def check_values(dataset: DatasetFolder, graph: Graph) -> None:
+    """A DataError for the mapped literal, first in table order, that is ill-typed or has a tag that is not BCP 47."""
+    literals = {o for o in graph.objects() if isinstance(o, Literal)}
+    bad_types = ill_typed((str(lit), str(lit.datatype)) for lit in literals if lit.datatype is not None)
+    found = []
+    for literal in literals:
+        expects = bad_types.get((str(literal), str(literal.datatype)))
+        why = f"{literal.datatype} expects {expects[0]} / 应为{expects[1]}" if expects else None
+        held = _held_in(_data_files(dataset), str(literal))
+        tag_problem = bad_language(literal.language) if literal.language else None
+        if tag_problem:  # the mapping writes the tag
+            why = f"the language tag {literal.language!r} is not BCP 47 / 语言标签不符合 BCP 47: {tag_problem}"
+            held = _held_in([dataset.mapping], literal.language)
+        if why:
+            found.append((held, literal.n3(), why, next(graph.subjects(None, literal))))
+    if found:
+        held, value, why, subject = min(found, key=lambda item: (item[0] is None, item[0] or (), item[1]))
+        where = f" (from {held[0]}:{held[1]}: {held[2]})" if held else ""
+        raise DataError(f"{dataset.mapping}: the mapping makes a bad value / 映射产生了不合规的值: "
+                        f"{value} of <{subject}>: {why}{where}")
+
+
+def _data_files(dataset: DatasetFolder) -> list[Path]:
+    return sorted(p for p in dataset.folder.iterdir() if p.is_file() and p not in (dataset.mapping, dataset.metadata))
+
+
+def _held_in(files: list[Path], value: str) -> tuple[str, int, str] | None:
+    """The first of ``files``, line and line text where ``value`` is written."""
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, start=1):
+            if value and value in line:
+                return str(path), number, line.strip()
+    return None
+
+
 def load_dataset(dataset: DatasetFolder, *, ontology: Graph | None = None) -> Graph:
-    """One dataset's graph: its mapped triples plus its description."""
+    """One dataset's graph: its mapped triples, every value checked, plus its description."""
     description = describe(dataset)
     graph = materialise(dataset)
+    check_values(dataset, graph)
     if ontology is not None:
         unknown = undeclared_terms(graph, ontology)
         if unknown:

@@ -35,6 +35,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import DataError
+from ..rdf.load import read_quads
 from ..rdf.namespaces import CG, DCTERMS, ID, OA, RDF, RDFS, SKOS, XSD, curie, digest, prefix_block
 from .sources import SourceText
 from ..rdf.terms import RdflibTerms, nt, nt_string
@@ -183,16 +184,9 @@ def _block_lines(path: Path) -> dict[str, int]:
 
 
 def _parse_quads(path: Path) -> tuple[list, dict[str, str]]:
-    """The quads of a TriG file, parsed by Oxigraph (fast at district scale), and its prefixes."""
-    try:
-        parser = ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=path.resolve().as_uri())
-        quads = list(parser)
-    except SyntaxError as exc:
-        detail = " ".join(str(exc.msg or exc).split())
-        raise DataError(f"{path}:{exc.lineno or 0}: syntax error: {detail}") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc}") from None
-    return quads, dict(parser.prefixes)
+    """The quads of a TriG file, parsed and checked by Oxigraph (``load.read_quads``), and its prefixes."""
+    parsed = read_quads(path)
+    return parsed.quads, parsed.prefixes
 
 
 def read_blocks(path: Path, *, source_language: str) -> tuple[list[EvidenceBlock], set[Triple]]:

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import DataError, UsageError
 from .evidence import SENTENCE
+from ..rdf.load import read_quads
 from ..rdf.namespaces import BASE, ENTITY_KINDS, PREFIXES
 from ..paths import ProjectPaths, project_paths
 
@@ -55,12 +56,7 @@ def known_names(paths: ProjectPaths) -> dict[str, set[tuple[str, str]]]:
     for path in files:
         if not path.exists():
             continue
-        fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE
-        try:
-            quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
-        except SyntaxError as exc:
-            raise DataError(f"{path}:{exc.lineno or 0}: syntax error: {' '.join(str(exc.msg or exc).split())}") from None
-        for quad in quads:
+        for quad in read_quads(path).quads:  # syntax and literals checked, a fault at its line
             if not isinstance(quad.subject, ox.NamedNode) or not quad.subject.value.startswith(f"{BASE}id/"):
                 continue
             if quad.predicate.value in LABELS and isinstance(quad.object, ox.Literal) \

@@ -33,7 +33,7 @@ from ..errors import DataError, UsageError
 from ..rdf.namespaces import PREFIXES, XSD
 from ..paths import project_paths
 from .results import QueryResult
-from ..rdf.sparql import declare_prefixes, inspect, query_form, with_values
+from ..rdf.sparql import declare_prefixes, inspect, query_form, refuse_surrogates, with_values
 
 HEADER_KEYS = ("title@zh", "title@en", "answers@zh", "answers@en", "questions")
 REQUIRED_KEYS = ("title@zh", "title@en", "answers@zh", "answers@en")
@@ -107,10 +107,12 @@ class Parameter:
 
     def term(self, raw: str) -> Node:
         """The typed RDF term for a value given as text; a UsageError if it does not fit the type."""
+        refuse_surrogates(raw, what=(f"parameter {self.name}", f"参数 {self.name} "))
         try:
             return PARAM_TYPES[self.type](raw)
         except (ValueError, TypeError) as exc:
-            raise UsageError(f"parameter {self.name} ({self.type}): {raw!r} is not valid: {exc}") from None
+            raise UsageError(f"parameter {self.name} ({self.type}): {raw!r} is not valid: {exc} / "
+                             f"参数 {self.name}（{self.type}）的值无效") from None
 
 
 @dataclass(frozen=True)

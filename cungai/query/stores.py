@@ -23,7 +23,7 @@ from ..config import ENGINES
 from ..errors import UsageError
 from .results import QueryResult, from_terms
 from ..rdf.terms import to_rdflib
-from ..rdf.sparql import check_local, syntax_error, with_values
+from ..rdf.sparql import QueryRefused, check_local, syntax_error, with_values
 
 class Engine(Protocol):
     """Something that answers SPARQL over the built graph."""
@@ -109,6 +109,8 @@ class OxigraphEngine:
             answer = self.store.query(text)
         except SyntaxError as exc:
             raise syntax_error(exc) from None
+        except RuntimeError as exc:  # well-formed, but Oxigraph cannot evaluate it (an unsupported function…)
+            raise QueryRefused(f"Oxigraph cannot evaluate this query: {exc}") from None
         if shape.form == "ASK":
             return QueryResult("ASK", boolean=bool(answer))
         if shape.form in ("CONSTRUCT", "DESCRIBE"):

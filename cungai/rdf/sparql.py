@@ -15,9 +15,13 @@ differently, a ``SERVICE`` could hide from the check (in a comment for rdflib, i
 and a carriage return without a line feed, which ends a ``#`` comment for Oxigraph only), and
 ``check_local`` also looks for the keyword ``SERVICE`` in the text as Oxigraph tokenises it.
 
-``with_values`` binds parameters for engines that only take text (a remote endpoint, the query
-page): it puts a ``VALUES`` block made of RDF terms (``Node.n3()``, which escapes every quote and
-brace) at the start of the query's WHERE group. Nothing else is ever pasted into a query.
+``with_values`` binds parameters for engines that only take text (Oxigraph, a remote endpoint, the
+query page): it puts ``VALUES`` blocks at the start of the query's WHERE group (the first ``{`` of the
+code outside parentheses, comments, strings and IRIs), made of RDF terms written by ``sparql_term``,
+the one serialiser of terms to SPARQL text. It escapes per the SPARQL grammar (ECHAR for quote,
+backslash, tab, new line, carriage return, backspace and form feed; ``\\U000000XX`` for the other
+control characters), not with rdflib's ``n3()``, which writes newline + backslash + quote as a long
+string that no parser accepts. Nothing else is ever pasted into a query.
 """
 
 from __future__ import annotations
@@ -26,9 +30,9 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from rdflib import BNode, Literal, URIRef, Variable
+from rdflib import Literal, URIRef, Variable
 from rdflib.term import Node
 
 from ..errors import UsageError
@@ -110,14 +114,34 @@ def _walk(node: object) -> Iterator[object]:
 # rdflib's SPARQL parser (pyparsing) is not thread-safe: parses running at once in the endpoint's
 # threads failed at random ("postParse2() missing 1 required positional argument"; rdflib issue #1282)
 _PARSER_LOCK = threading.RLock()
-_CODEPOINT_ESCAPE = re.compile(r"\\u[0-9a-f]{4}", re.IGNORECASE)  # what rdflib's parser expands first
+#: a codepoint escape as rdflib's parser finds it (``\\u`` or ``\\U``, four or eight digits, anywhere),
+#: with the backslashes in front of it
+_CODEPOINT_ESCAPE = re.compile(r"(\\+)([uU])([0-9a-fA-F]{4}(?:[0-9a-fA-F]{4})?)")
 _LONE_CR = re.compile(r"\r(?!\n)")
 _SERVICE_KEYWORD = re.compile(r"(?i)(?<![\w:?$.-])SERVICE(?![\w:-])")
 
 
+def _same_for_both(escape: re.Match) -> bool:
+    """A codepoint escape that both parsers read as the same control character, which can only be string content.
+
+    ``sparql_term`` writes the control characters that have no short escape as ``\\U000000XX``: an odd
+    run of backslashes (the last one starts the escape), eight digits (rdflib takes eight when it can).
+    A control character other than tab, new line and carriage return is whitespace for neither parser,
+    so it cannot move a token boundary.
+    """
+    backslashes, letter, digits = escape.groups()
+    code = int(digits, 16)
+    return (len(backslashes) % 2 == 1 and letter == "U" and len(digits) == 8
+            and (code < 0x20 or code == 0x7F) and code not in (0x09, 0x0A, 0x0D))
+
+
 def refuse_ambiguous(text: str) -> None:
     """Refuse text that rdflib (which checks a query) and Oxigraph (which runs it) would read differently."""
-    if _CODEPOINT_ESCAPE.search(text):
+    try:
+        refuse_surrogates(text, what=("the query", "查询"))
+    except UsageError as exc:  # a refusal, as the endpoint answers it (400)
+        raise QueryRefused(str(exc)) from None
+    if not all(_same_for_both(escape) for escape in _CODEPOINT_ESCAPE.finditer(text)):
         raise QueryRefused("codepoint escapes such as \\u0022 are not accepted: write the character itself "
                            "(rdflib expands them before parsing, Oxigraph only inside strings and IRIs)")
     if _LONE_CR.search(text):
@@ -196,7 +220,8 @@ _TOKEN = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
     r'|(?P<brace>\{)'
-    r'|(?P<other>[^#"\'<{]+|<)',
+    r'|(?P<paren>[()])'
+    r'|(?P<other>[^#"\'<{()]+|<)',
     re.DOTALL,
 )
 
@@ -204,7 +229,7 @@ _TOKEN = re.compile(
 def _code(text: str) -> Iterator[re.Match]:
     """The tokens of ``text`` outside comments, strings and IRIs (what keywords and braces can be)."""
     for match in _TOKEN.finditer(text):
-        if match.lastgroup in ("brace", "other"):
+        if match.lastgroup in ("brace", "paren", "other"):
             yield match
 
 
@@ -220,10 +245,16 @@ def query_form(text: str) -> str:
     raise QuerySyntaxError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
 
 
-def where_brace(text: str) -> int:
-    """Offset of the ``{`` that opens the WHERE group of a SELECT, ASK or DESCRIBE query."""
+def _where_brace(text: str) -> int:
+    """Offset of the ``{`` that opens the WHERE group of a SELECT, ASK or DESCRIBE query.
+
+    The first ``{`` of the code outside parentheses: ``SELECT (EXISTS { … } AS ?e)`` holds one before it.
+    """
+    depth = 0
     for match in _code(text):
-        if match.lastgroup == "brace":
+        if match.lastgroup == "paren":
+            depth += 1 if match.group() == "(" else -1
+        elif match.lastgroup == "brace" and depth <= 0:
             return match.start()
     raise QuerySyntaxError("no WHERE group found")
 
@@ -243,27 +274,83 @@ def declare_prefixes(text: str, prefixes: Mapping[str, str]) -> str:
     return "".join(f"PREFIX {p}: <{prefixes[p]}> " for p in missing) + text
 
 
-def values_block(bindings: Mapping[str, Node]) -> str:
-    """``VALUES (?a ?b) { (t1 t2) }`` written from RDF terms (their N-Triples/Turtle form)."""
-    for name, term in bindings.items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+_ECHAR = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
+_STRING_ESCAPES = {code: _ECHAR.get(chr(code), f"\\U{code:08X}") for code in [*range(0x20), 0x22, 0x5C, 0x7F]}
+_IRIREF = re.compile(r'[^\x00-\x20<>"{}|^`\\]*')  # SPARQL's IRIREF, between < and >
+_LANGTAG = re.compile(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def refuse_surrogates(text: str, *, what: tuple[str, str] = ("the value", "该值")) -> None:
+    """A UsageError for text holding a lone surrogate (an undecodable byte of the command line, say).
+
+    ``what`` names the text in English and in Chinese.
+    """
+    found = _SURROGATE.search(text)
+    if found:
+        code, at = f"U+{ord(found.group()):04X}", found.start() + 1
+        raise UsageError(f"{what[0]} is not valid Unicode text (a lone surrogate {code} at character {at}; "
+                         f"was it written in UTF-8?) / {what[1]}不是有效的 Unicode 文本（第 {at} 个字符是孤立的代理码位 "
+                         f"{code}；请用 UTF-8 书写）")
+
+
+def sparql_term(term: Node) -> str:
+    """``term`` (an IRI or a literal) in SPARQL syntax, valid wherever a term can stand; a UsageError if it cannot be.
+
+    Strings escape per the SPARQL grammar (see the module doc); a plain or ``xsd:string`` literal is
+    written without a datatype, a language-tagged one with its tag, any other with ``^^<datatype>``.
+    """
+    if isinstance(term, URIRef):
+        return _iri(str(term))
+    if not isinstance(term, Literal):
+        raise UsageError(f"only an IRI or a literal can be bound, not {term!r}")
+    refuse_surrogates(str(term))
+    text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
+    if term.language:
+        if not _LANGTAG.fullmatch(term.language):
+            raise UsageError(f"not a language tag: {term.language!r} / 不是语言标签")
+        return f"{text}@{term.language}"
+    if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+        return f"{text}^^{_iri(str(term.datatype))}"
+    return text
+
+
+def _iri(text: str) -> str:
+    refuse_surrogates(text, what=("the IRI", "IRI "))
+    if not _IRIREF.fullmatch(text):
+        raise UsageError(f"not an IRI a query can hold (spaces, quotes, <>{{}}|^` or backslashes): {text!r} / "
+                         "IRI 中不能有空格、引号或 <>{}|^`\\ 等字符")
+    return f"<{text}>"
+
+
+#: What a variable is bound to: one term, or a list of terms (a VALUES block with one row each).
+Binding = Node | Sequence[Node]
+
+
+def values_blocks(bindings: Mapping[str, Binding], *, spell: Callable[[Node], str] = sparql_term) -> list[str]:
+    """One ``VALUES ?name { t1 t2 … }`` block per binding, its terms written by ``spell``."""
+    blocks = []
+    for name, value in bindings.items():
+        if not _VARIABLE.fullmatch(name):
             raise UsageError(f"not a variable name: {name!r}")
-        if not isinstance(term, (URIRef, Literal)) or isinstance(term, BNode):
-            raise UsageError(f"parameter {name} must be an IRI or a literal")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
+        terms = value if isinstance(value, (list, tuple)) else [value]
+        blocks.append(f"VALUES ?{name} {{ {' '.join(spell(term) for term in terms)} }}")
+    return blocks
 
 
-def with_values(text: str, bindings: Mapping[str, Node]) -> str:
-    """``text`` with ``bindings`` as a VALUES block at the start of its WHERE group (SELECT, ASK, DESCRIBE).
+def with_values(text: str, bindings: Mapping[str, Binding], *, spell: Callable[[Node], str] = sparql_term) -> str:
+    """``text`` with ``bindings`` as VALUES blocks at the start of its WHERE group (SELECT, ASK, DESCRIBE).
 
-    Only the block is added, made of RDF terms; whoever runs the result parses it (``inspect`` or the
-    engine's own parser), so a block that broke the query could not go unnoticed.
+    Only the blocks are added, made of RDF terms (``spell``: ``sparql_term``, or a store's own
+    spelling of the same terms); whoever runs the result parses it (``inspect`` or the engine's own
+    parser), so a block that broke the query could not go unnoticed. A block at the start of the
+    group lets an engine look its values up in its indexes (at the end of the query it would join
+    them with every solution of the pattern).
     """
     if not bindings:
         return text
     if query_form(text) == "CONSTRUCT":
         raise UsageError("parameters can be bound in SELECT, ASK and DESCRIBE queries, not CONSTRUCT")
-    at = where_brace(text) + 1
-    return f"{text[:at]}\n  {values_block(bindings)}\n{text[at:]}"
+    at = _where_brace(text) + 1
+    return text[:at] + "\n  " + "\n  ".join(values_blocks(bindings, spell=spell)) + "\n" + text[at:]

@@ -16,6 +16,7 @@ import networkx as nx
 from rdflib import URIRef
 
 from ..rdf.namespaces import CG
+from ..rdf.sparql import with_values
 from .analysis import (
     Centrality, in_network, layout, network_nodes,
 )
@@ -27,7 +28,6 @@ from .pages import (
 )
 from .storemodel import (
     PREFIXES, StoreContext, TermReader, statements, unescape,
-    with_value_blocks,
 )
 from .viewmodel import LANGUAGES, ORIGINS, Entity, KnowledgeModel, pinyin_of, split_entity_iri
 
@@ -78,7 +78,7 @@ class RawReader:
     def rows(self, query: str, bindings: Mapping[str, object] | None = None) -> list[list[str]]:
         import pyoxigraph as ox
 
-        text = with_value_blocks(query, bindings or {}, self.reader.public)
+        text = with_values(query, bindings or {}, spell=self.reader.spell)
         body = self.store.query(text).serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
         return [line.split("\t") for line in body.split("\n")[1:] if line]
 

@@ -10,6 +10,7 @@ from typing import Mapping
 from rdflib import URIRef
 
 from ..rdf.namespaces import BASE, SRC
+from ..rdf.sparql import with_values
 from .analysis import (
     Centrality,
 )
@@ -20,7 +21,7 @@ from .pages import (
     PageRenderer, entity_page_context,
 )
 from .storemodel import (
-    GRAPH_NAMES, STATEMENTS, StoreContext, TermReader, model_around, store_base, with_value_blocks,
+    GRAPH_NAMES, STATEMENTS, StoreContext, TermReader, model_around, store_base,
 )
 from .articles import TEXTS_DIR, ArticleLines, article_context
 from .viewmodel import split_entity_iri
@@ -62,7 +63,7 @@ class OnDemandPages:
         self.reader = TermReader(store_base(names))
 
         def select(text: str, bindings: Mapping[str, object]):
-            return self.reader.read_json(run(with_value_blocks(text, bindings, self.reader.public)))
+            return self.reader.read_json(run(with_values(text, bindings, spell=self.reader.spell)))
 
         self.context = StoreContext(select, self.reader)
         self.measures = read_centrality(Path(views_dir) / CENTRALITY_FILE)

@@ -26,7 +26,7 @@ from .analysis import Centrality
 from ..rdf.namespaces import CG, DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD, digest
 from .viewmodel import Entity, Evidence, Fact, KnowledgeModel, Term
 
-SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
+SAFE_SEGMENT = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,80}\Z")  # \Z: "$" would let a final new line in
 COMMUNITY_COLOURS = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
     "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#17becf",

@@ -28,7 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..rdf.namespaces import BASE, XSD, graph_role, prefix_block
-from ..rdf.sparql import where_brace
+from ..rdf.sparql import sparql_term, with_values
 from ..rdf.terms import nt
 from .viewmodel import (
     Entity, Evidence, FactRow, KnowledgeModel, assemble_model, is_fact,
@@ -102,8 +102,6 @@ _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?\d*\.\d+")
-#: IRIs that can go between ``<`` and ``>`` as they are (no spaces, quotes, brackets or escapes).
-_SAFE_IRI = re.compile(r'[^\x00-\x20<>"{}|^`\\]+')
 
 
 def unescape(text: str) -> str:
@@ -179,18 +177,21 @@ class TermReader:
             return BNode(text)
         return self.literal(text, value.get("xml:lang"), value.get("datatype"))
 
+    def stored(self, node: Node) -> Node:
+        """``node`` as the store holds it: an IRI under the default base moved to the store's base."""
+        if isinstance(node, URIRef) and self.base != BASE and node.startswith(BASE):
+            return URIRef(self.base + node[len(BASE):])
+        return node
+
     def public(self, node: Node) -> str:
-        """``node`` in N-Triples as the store spells it (under the store's base), for a VALUES block."""
-        if isinstance(node, URIRef):
-            text = str(node)
-            if self.base != BASE and text.startswith(BASE):
-                text = self.base + text[len(BASE):]
-            if not _SAFE_IRI.fullmatch(text):
-                raise ValueError(f"not an IRI a query can hold: {text!r}")
-            return f"<{text}>"
-        if isinstance(node, Literal):
-            return nt(node)
-        raise TypeError(f"cannot bind {node!r}")
+        """``node`` in N-Triples as the store spells it (under the store's base), as its TSV cells hold it."""
+        if isinstance(node, (URIRef, Literal)):
+            return nt(self.stored(node))
+        raise TypeError(f"cannot spell {node!r}")
+
+    def spell(self, node: Node) -> str:
+        """``node`` in SPARQL as the store holds it, for a VALUES block (``sparql.with_values``)."""
+        return sparql_term(self.stored(node))
 
     def read_tsv(self, body: bytes | str) -> Iterator[dict[str, Node]]:
         """The rows of SPARQL TSV results (tabs and newlines inside terms are escaped there)."""
@@ -221,7 +222,7 @@ def oxigraph_select(store) -> tuple[Select, TermReader]:
 
     Answers are read as SPARQL TSV that Oxigraph writes: three times faster than taking the
     solutions term by term as pyoxigraph objects. Bindings become VALUES blocks
-    (``with_value_blocks``): pyoxigraph's substitutions bind only variables of the SELECT list.
+    (``sparql.with_values``): pyoxigraph's substitutions bind only variables of the SELECT list.
     """
     import pyoxigraph as ox
 
@@ -229,28 +230,10 @@ def oxigraph_select(store) -> tuple[Select, TermReader]:
     reader = TermReader(store_base(names))
 
     def select(text: str, bindings: Mapping[str, object]) -> Iterator[dict[str, Node]]:
-        answer = store.query(with_value_blocks(text, bindings, reader.public))
+        answer = store.query(with_values(text, bindings, spell=reader.spell))
         return reader.read_tsv(answer.serialize(format=ox.QueryResultsFormat.TSV))
 
     return select, reader
-
-
-def with_value_blocks(text: str, bindings: Mapping[str, object], spell: Callable[[Node], str]) -> str:
-    """``text`` with one ``VALUES ?name { … }`` block per binding at the start of its WHERE group.
-
-    A binding is one RDF term or a list of them; ``spell`` writes each in N-Triples
-    (``TermReader.public``), so nothing but RDF terms ever enters the query text.
-    """
-    if not bindings:
-        return text
-    blocks = []
-    for name, value in bindings.items():
-        if not name.isidentifier():
-            raise ValueError(f"not a variable name: {name!r}")
-        values = value if isinstance(value, (list, tuple)) else [value]
-        blocks.append(f"VALUES ?{name} {{ {' '.join(spell(v) for v in values)} }}")
-    at = where_brace(text) + 1
-    return text[:at] + "\n  " + "\n  ".join(blocks) + "\n" + text[at:]
 
 
 # ---------------------------------------------------------------- the model
