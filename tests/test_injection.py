@@ -258,11 +258,8 @@ def json_term(cell: dict):
     return Literal(cell["value"], datatype=URIRef(datatype) if datatype and not datatype.endswith("#string") else None)
 
 
-@pytest.mark.parametrize("kind", sorted(PARAM_TYPES))
-@FEWER
-@given(data=st.data())
-def test_the_endpoint_answers_with_the_bound_term(endpoint, kind, data):
-    raw = data.draw(VALUES_OF[kind], label="raw")
+def check_endpoint(endpoint, kind: str, raw: str) -> None:
+    """The endpoint answers ``raw`` bound as a ``kind`` parameter with that term, or refuses it (400)."""
     try:
         term = Parameter("x", kind, None, "").term(raw)
         query = with_values(ECHO, {"x": term})
@@ -275,7 +272,25 @@ def test_the_endpoint_answers_with_the_bound_term(endpoint, kind, data):
         return
     assert response.status_code == 200, response.text
     [row] = response.json()["results"]["bindings"]
-    assert json_term(row["x"]) == term, f"{raw!r} bound as {term!r}"
+    answered = json_term(row["x"])
+    # Oxigraph writes a number in its canonical form ("0.0"^^xsd:decimal comes back as "0"): the same value
+    same_value = (isinstance(term, Literal) and isinstance(answered, Literal) and answered.datatype == term.datatype
+                  and answered.value is not None and answered.value == term.value)
+    assert answered == term or same_value, f"{raw!r} bound as {term!r}, answered {answered!r}"
+
+
+@pytest.mark.parametrize("kind", sorted(PARAM_TYPES))
+@FEWER
+@given(data=st.data())
+def test_the_endpoint_answers_with_the_bound_term(endpoint, kind, data):
+    check_endpoint(endpoint, kind, data.draw(VALUES_OF[kind], label="raw"))
+
+
+@pytest.mark.parametrize(("kind", "raw"), [("decimal", ".0"), ("decimal", "-12.50"), ("integer", "007"),
+                                           ("string", '\n\\"'), ("string", "a\x01\x7f\x1bb")])
+def test_the_endpoint_answers_with_these_terms(endpoint, kind, raw):
+    """Found by the deep run (``make fuzz``): ".0" came back as "0", the same decimal in canonical form."""
+    check_endpoint(endpoint, kind, raw)
 
 
 # --- 4. the command line ------------------------------------------------------------------------
