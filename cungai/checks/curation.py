@@ -416,7 +416,7 @@ def check(targets: Sequence[str] = (), *, root: Path | str | None = None, regist
     for result in results:
         result.problems = [_relative(problem, paths.root) for problem in result.problems]
     if project_problems:
-        results.insert(0, SourceCheck("(project)", problems=project_problems))
+        results.insert(0, SourceCheck("(project)", problems=[_relative(p, paths.root) for p in project_problems]))
     if register:
         since = f"{__version__} {(today or dt.date.today()).isoformat()}"
         for result in results:

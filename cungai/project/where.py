@@ -3,7 +3,8 @@
 Checks that run on the parsed graph (SHACL) know terms, not lines. ``find_statement`` looks for the
 statement about a subject in the curated files as a curator wrote it (with each file's own
 prefixes, or as a full IRI), and for the line of one predicate in it; in TriG, the block is the
-evidence block (named graph) around it. The first file that states something about the subject wins.
+evidence block (named graph) around it. The first file that says it wins. ``checks.curation.
+violation_problems`` places SHACL results with it, for ``cungai check`` and the build alike.
 """
 
 from __future__ import annotations
@@ -26,10 +27,6 @@ class Place:
     line: int
     block: str | None = None
     text: str = ""
-
-    def __str__(self) -> str:
-        block = f", block {self.block}" if self.block else ""
-        return f"{self.path}:{self.line}{block}: {self.text.strip()}"
 
 
 def spellings(iri: str, prefixes: dict[str, str]) -> list[str]:
