@@ -42,8 +42,7 @@ Known differences from pySHACL, all on data the build does not write:
 The store holds only named graphs, so every query runs over their union
 (``use_default_graph_as_union``); pyoxigraph repeats a triple once per graph that holds it, hence
 ``DISTINCT`` in every projection and ``COUNT(DISTINCT …)`` in every count. Every term in the
-SPARQL text comes from the shapes graph, written with ``n3()``; nothing read from the data is
-pasted into a query.
+SPARQL text comes from the shapes graph (``sparql.sparql_term``); nothing from the data is pasted in.
 """
 
 from __future__ import annotations
@@ -61,6 +60,7 @@ from rdflib.term import Node
 
 from ..errors import DataError
 from ..rdf.namespaces import SH, bind_prefixes, prefix_block
+from ..rdf.sparql import sparql_term
 from ..rdf.terms import to_rdflib
 from .validate import Violation
 
@@ -241,7 +241,7 @@ def _language_in(ctx: _Context, head: Node, var: str) -> str:
     ranges = ctx.items(head, SH.languageIn)
     if not all(isinstance(r, Literal) and r.language is None and r.datatype in (None, XSD.string) for r in ranges):
         ctx.fail("sh:languageIn with an item that is not a plain string")
-    return "COALESCE(" + " || ".join(f"langMatches(LANG({var}), {r.n3()})" for r in ranges) + ", false)"
+    return "COALESCE(" + " || ".join(f"langMatches(LANG({var}), {sparql_term(r)})" for r in ranges) + ", false)"
 
 
 def _min_length(ctx: _Context, length: Node, var: str) -> str:
@@ -253,7 +253,7 @@ def _value_range(operator: str) -> Callable[[_Context, Node, str], str]:
     def value_range(ctx: _Context, bound: Node, var: str) -> str:
         if not isinstance(bound, Literal):
             ctx.fail(f"a range bound that is not a literal ({ctx.n3(bound)})")
-        return f"COALESCE({var} {operator} {bound.n3()}, false)"
+        return f"COALESCE({var} {operator} {sparql_term(bound)}, false)"
     return value_range
 
 
@@ -431,7 +431,7 @@ def _targets(ctx: _Context, shape: Node) -> str:
     for target in UNSUPPORTED_TARGETS:
         if (shape, target, None) in ctx.shapes:
             ctx.fail(ctx.n3(target))
-    classes = " ".join(ctx.iri(c, SH.targetClass).n3() for c in ctx.objects(shape, SH.targetClass))
+    classes = " ".join(sparql_term(ctx.iri(c, SH.targetClass)) for c in ctx.objects(shape, SH.targetClass))
     return f"{{ VALUES ?class {{ {classes} }} ?this rdf:type/rdfs:subClassOf* ?class }}"
 
 
