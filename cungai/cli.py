@@ -120,11 +120,12 @@ OUTPUT_FORMATS = ("table", "csv", "json", "md", "xml", "tsv", "turtle", "nt", "j
 def _engine_options(command):
     """--store, --endpoint, --build and --format, shared by `query` and `sparql`."""
     command = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="Folder with kg.trig (default: ROOT/build).")(command)
+                           help="Build folder with store/ or kg.trig (default: ROOT/build).")(command)
     command = click.option("--endpoint", default=None, metavar="URL",
                            help="Run on a remote SPARQL 1.1 endpoint instead of the local build.")(command)
-    command = click.option("--store", type=click.Choice(["memory", "oxigraph"]), default="memory", show_default=True,
-                           help="Local engine: rdflib in memory, or Oxigraph.")(command)
+    command = click.option("--store", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
+                           help="Local engine: Oxigraph (build/store, opened read-only: no load step; kg.trig "
+                                "loaded when there is no store/), or rdflib (loads kg.trig).")(command)
     command = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
                            help="table, csv, json (SPARQL results JSON), md; xml, tsv; turtle, nt, jsonld for graphs.")(command)
     return command
@@ -171,7 +172,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
       cungai query --list
       cungai query officials
       cungai query park-profile --param park=park:beihai-gongyequ --param lang=en --format md
-      cungai query quantitative-outcomes --store oxigraph --format csv
+      cungai query quantitative-outcomes --store memory --format csv
       cungai query officials --endpoint http://127.0.0.1:7878/query
     """
     from .errors import UsageError
@@ -213,7 +214,7 @@ def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_
     \b
     Examples:
       cungai sparql 'SELECT ?park ?label WHERE { ?park a cg:IndustrialPark ; rdfs:label ?label }'
-      cungai sparql my-question.rq --store oxigraph --format csv
+      cungai sparql my-question.rq --format csv
       echo 'ASK { ?s a cg:Official }' | cungai sparql -
     """
     from .query.library import read_query_argument, run_sparql
@@ -221,6 +222,28 @@ def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_
     text = read_query_argument(file_or_text)
     result = run_sparql(text, store=store, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
     _print_result(result, fmt)
+
+
+@main.command("store")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build folder with kg.trig (default: ROOT/build).")
+def store_command(build_dir: Path | None) -> None:
+    """(Re)write build/store/, the on-disk Oxigraph store, from build/kg.trig (and kg.nt).
+
+    `cungai build` writes it already; this is for a build folder that lacks one (an older build,
+    a kg.trig copied from elsewhere). The old store is replaced only once the new one is complete.
+
+    \b
+    Example:
+      cungai store
+      cungai store --build /tmp/district/build
+    """
+    from .paths import project_paths
+    from .rdf.diskstore import rebuild_store
+
+    with console.status("bulk loading / 批量载入…"):
+        path = rebuild_store(build_dir or project_paths().build_dir)
+    click.echo(f"store / 存储: {path}")
 
 
 @main.command()

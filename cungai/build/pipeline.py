@@ -2,8 +2,9 @@
 
 Steps: load (parse every file, resolve every evidence quote, put the named graphs into the engine),
 validate (SHACL), reason, export (TriG, N-Triples, Turtle, JSON-LD, RDF/XML, docs, views, VoID,
-report). The engine is Oxigraph (default) or rdflib (``store="memory"``); the checks are ``full``
-(pySHACL, HermiT over every fact) or ``scale`` (the shapes and OWL rules as SPARQL inside Oxigraph,
+report, and the on-disk Oxigraph store ``store/`` that queries open read-only). The engine is
+Oxigraph (default) or rdflib (``store="memory"``); the checks are ``full`` (pySHACL, HermiT over
+every fact) or ``scale`` (the shapes and OWL rules as SPARQL inside Oxigraph,
 HermiT over the ontology alone), ``auto`` choosing by size. Outputs are written to a temporary
 folder beside the output folder and moved into place only when every step succeeded: a failed
 build leaves the last good ``build/`` as it was.
@@ -33,6 +34,7 @@ from ..paths import project_paths
 from ..project.evidence import selector_rows
 from ..project.reader import ProjectData, check_source_offsets, memory_graphs, read_project
 from ..rdf.graphs import union_of
+from ..rdf.diskstore import STORE_DIR, write_store
 from ..rdf.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, rebase
 from .assemble import (
     Dumps, add_graphs, dumps_of, graph_from_store, graph_sizes, rebased_store, store_of, write_store_dumps,
@@ -46,7 +48,7 @@ from .export import (
 DEFAULT_ENDPOINT = "http://127.0.0.1:8000/sparql"
 OUTPUTS = (
     "kg.trig", "kg.nt", "kg.ttl", "kg.jsonld", "ontology.owl", "docs/ontology.html",
-    "views/index.html", "void.ttl", "report.json", "kg.graphml", "kg.gexf",
+    "views/index.html", "void.ttl", "report.json", "kg.graphml", "kg.gexf", "store/CURRENT",
 )
 
 #: The engines that can hold the graph during a build. Oxigraph is the default: it loads, checks and
@@ -215,6 +217,8 @@ def _build(*, root, out_dir, base: str, store: str, checks: str, progress: Progr
                     write_trig(graphs, staging / "kg.trig")
                     write_turtle(union, staging / "kg.ttl")
                     write_jsonld(union, staging / "kg.jsonld")
+                    pending.append(pool.submit(write_store, str(staging / STORE_DIR), str(staging / "kg.trig"),
+                                               str(staging / "kg.nt")))
                 else:
                     pending += write_store_dumps(dumps, staging, pool)
             report = _report(project, dumps, built, violations, reasoner_report, timer.timings, store=store)

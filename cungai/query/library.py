@@ -239,11 +239,11 @@ def _build_dir(build_dir: Path | str | None) -> Path:
 
 
 def run_sparql(
-    text: str, *, bindings: Mapping[str, Node] | None = None, store: str = "memory",
+    text: str, *, bindings: Mapping[str, Node] | None = None, store: str = "oxigraph",
     endpoint: str | None = None, build_dir: Path | str | None = None, limit: int | None = None,
     project_prefixes: bool = False,
 ) -> QueryResult:
-    """Run SPARQL text on the built graph (``store``: memory or oxigraph) or on a remote ``endpoint``.
+    """Run SPARQL text on the built graph (``store``: oxigraph or memory) or on a remote ``endpoint``.
 
     With ``project_prefixes`` the query may use the project's prefixes (``cg:``, ``park:`` …)
     without declaring them.
@@ -263,7 +263,7 @@ def run_sparql(
 
 
 def run_query(
-    query: StoredQuery | str, *, params: Mapping[str, str] | None = None, store: str = "memory",
+    query: StoredQuery | str, *, params: Mapping[str, str] | None = None, store: str = "oxigraph",
     endpoint: str | None = None, build_dir: Path | str | None = None, queries_dir: Path | str | None = None,
 ) -> QueryResult:
     """Run a stored query (by name or as loaded) with its parameters bound; defaults fill the rest."""

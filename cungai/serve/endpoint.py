@@ -115,9 +115,9 @@ def _examples(settings: ServerSettings) -> list[dict]:
 
 def create_app(settings: ServerSettings) -> FastAPI:
     """The FastAPI application serving ``settings.build_dir``."""
-    from ..query.stores import trig_path
+    from ..query.stores import oxigraph_source
 
-    trig = trig_path(settings.build_dir)
+    source = oxigraph_source(settings.build_dir)
     examples = _examples(settings)
     state: dict = {"pool": None}
     lock = threading.Lock()
@@ -125,7 +125,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     def pool() -> WorkerPool:
         with lock:
             if state["pool"] is None:
-                state["pool"] = WorkerPool(trig, size=settings.workers)
+                state["pool"] = WorkerPool(source, size=settings.workers)
             return state["pool"]
 
     @asynccontextmanager

@@ -1,9 +1,10 @@
 """Oxigraph queries in child processes, so that a query past its time limit can really be stopped.
 
 A query cannot be interrupted inside Oxigraph from Python, and a thread cannot be killed. Each
-worker is therefore a child process with its own Oxigraph store loaded from ``kg.trig``; the
-server hands a query to an idle worker and waits at most the time limit. A worker that does not
-answer in time is killed (its CPU is freed at once) and replaced by a fresh one. Workers run the
+worker is therefore a child process with its own Oxigraph store: the build's ``store/`` opened
+read-only (RocksDB lets any number of processes read it at once, and opening takes milliseconds),
+or, for a build without one, ``kg.trig`` loaded into memory. The server hands a query to an idle
+worker and waits at most the time limit. A worker that does not answer in time is killed (its CPU is freed at once) and replaced by a fresh one. Workers run the
 query, cap the rows and write the answer in the requested format, so that all the heavy work
 happens under the deadline.
 """
@@ -36,12 +37,12 @@ class Answer:
     rows: int = 0
 
 
-def _serve(conn, trig: str) -> None:
-    """The child process: load the store, then answer queries until the pipe closes."""
+def _serve(conn, source: str) -> None:
+    """The child process: open the store, then answer queries until the pipe closes."""
     from ..query.results import MEDIA_TYPES, render
     from ..query.stores import OxigraphEngine
 
-    engine = OxigraphEngine(Path(trig))
+    engine = OxigraphEngine(Path(source))
     conn.send(("ready", None))
     while True:
         try:
@@ -61,9 +62,9 @@ def _serve(conn, trig: str) -> None:
 class Worker:
     """One child process with an Oxigraph store."""
 
-    def __init__(self, trig: Path, context):
+    def __init__(self, source: Path, context):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, str(trig)), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, str(source)), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -107,8 +108,9 @@ class Worker:
 class WorkerPool:
     """A fixed number of workers; each query takes an idle one, a stopped one is replaced."""
 
-    def __init__(self, trig: Path, *, size: int = 2, start_timeout: float = 60.0):
-        self.trig = Path(trig)
+    def __init__(self, source: Path, *, size: int = 2, start_timeout: float = 60.0):
+        """``source``: a build's ``store/`` folder or a ``kg.trig`` file (``stores.oxigraph_source``)."""
+        self.source = Path(source)
         self.size = size
         self.start_timeout = start_timeout
         self.context = multiprocessing.get_context("spawn")
@@ -116,7 +118,7 @@ class WorkerPool:
         self.lock = threading.Lock()
         self.closed = False
         for _ in range(size):
-            self.idle.put(Worker(self.trig, self.context))
+            self.idle.put(Worker(self.source, self.context))
 
     def run(self, text: str, fmt: str, *, max_rows: int | None, timeout: float) -> Answer:
         """Run ``text`` on an idle worker and return its written answer, or raise QueryTimeout."""
@@ -129,7 +131,7 @@ class WorkerPool:
             return worker.ask(text, fmt, max_rows, timeout)
         except BaseException:
             if not worker.alive:  # stopped at the deadline, or crashed: a fresh one takes its place
-                worker = Worker(self.trig, self.context)
+                worker = Worker(self.source, self.context)
             raise
         finally:
             if self.closed:
