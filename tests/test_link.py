@@ -163,3 +163,17 @@ def test_normalisation_and_pinyin():
     assert pinyin_key("伦教站") == "lunjiaozhan"
     assert [division_name_en(n) for n in ("顺德区", "佛山市", "广东省", "禅城区", "西安市")] == [
         "Shunde District", "Foshan City", "Guangdong Province", "Chancheng District", "Xi'an City"]
+
+
+def test_names_prefixed_with_their_place_are_matched_and_other_places_are_not(built, tmp_path):
+    """伦教北海工业区 is the Beihai park of Lunjiao; 顺德区伦教街道 is Lunjiao; a place the park is not in
+    (北滘) does not make a match, and pinyin initials alone never link."""
+    table = tmp_path / "t.csv"
+    table.write_text("名称\n伦教北海工业区\n顺德区伦教街道\n北滘北海工业区\nbhgyq\n", encoding="utf-8")
+    result = link_table(table, name="t", label_column="名称", out_dir=tmp_path, graphs=built.graphs)
+    assert [(r.decision, r.match, r.method) for r in result.rows] == [
+        ("exact", ID + "park/beihai-gongyequ", "place+label"),
+        ("exact", ID + "place/lunjiao", "place+altLabel"),
+        ("none", "", "none"),
+        ("none", "", "none"),
+    ]
