@@ -172,11 +172,12 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
       cungai query --list
       cungai query officials
       cungai query park-profile --param park=park:beihai-gongyequ --param lang=en --format md
+      cungai query park-profile --param park=北海工业区     # a name is resolved as `cungai find` does
       cungai query quantitative-outcomes --store memory --format csv
       cungai query officials --endpoint http://127.0.0.1:7878/query
     """
     from .errors import UsageError
-    from .query.library import get_query, library, run_query
+    from .query.library import get_query, library, resolve_names, run_query
 
     if list_queries:
         _print_library(library())
@@ -186,6 +187,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
     stored = get_query(name)
     given = _parse_params(params)
     if show:
+        given = resolve_names(stored, given, build_dir=build_dir, local=endpoint is None)
         click.echo(stored.bound_text(given), nl=False)
         return
     result = run_query(stored, params=given, store=store, endpoint=endpoint, build_dir=build_dir)
@@ -222,6 +224,57 @@ def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_
     text = read_query_argument(file_or_text)
     result = run_sparql(text, store=store, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
     _print_result(result, fmt)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--type", "type_", default=None, metavar="CLASS", help="Only instances of CLASS and its subclasses (cg:Place).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Most candidates shown.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build folder with store/ or kg.trig (default: ROOT/build).")
+def find(text: str, type_: str | None, limit: int, fmt: str, build_dir: Path | None) -> None:
+    """Find entities by name: zh/en labels, aliases, pinyin and its initials, traditional characters,
+    names prefixed with their place (伦教北海工业区), parts of names; best first, with scores.
+
+    \b
+    Examples:
+      cungai find 北海                 # park:beihai-gongyequ (0.85, label-stem) …
+      cungai find 伦教北海工业区
+      cungai find "lu dequan"
+      cungai find 伦教 --type cg:AdministrativeArea --format json
+    """
+    from .errors import UsageError
+    from .paths import project_paths
+    from .query.find import compact_iri, find_entities
+    from .query.stores import OxigraphEngine, oxigraph_source
+
+    store = OxigraphEngine(oxigraph_source(build_dir or project_paths().build_dir)).store
+    try:
+        found = find_entities(store, text, type_, limit=limit)
+    except ValueError as exc:
+        raise UsageError(f"--type {type_}: {exc}") from None
+    rows = [{"iri": c.iri, "name": compact_iri(c.iri), "label": c.label, "score": c.score, "method": c.method}
+            for c in found]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=["iri", "name", "label", "score", "method"], lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(title=f"{text} · {len(rows)} candidate(s) / 候选")
+        for column in ("name", "label", "score", "method"):
+            table.add_column(column, overflow="fold", justify="right" if column == "score" else "left")
+        for row in rows:
+            table.add_row(row["name"], row["label"], f"{row['score']:.2f}", row["method"])
+        Console().print(table)
+    if not rows:
+        console.print(f"no entity matches {text!r} / 没有匹配的实体")
 
 
 @main.command("store")

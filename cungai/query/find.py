@@ -37,6 +37,7 @@ SCORES = {"label": 1.0, "altLabel": 1.0, "place+label": 0.95, "place+altLabel": 
           "label-stem": 0.85, "altLabel-stem": 0.85, "place+label-stem": 0.85, "place+altLabel-stem": 0.85,
           "initials": 0.7}
 PARTIAL_MAX = 0.6
+RESOLVE_MIN = 0.8  # a name given for an IRI parameter must meet an entity at least this well
 DERIVED_KINDS = ("statement", "annotation", "span")
 
 # Generic terms that may be left off a name, by what they name; longest first within a family.
@@ -158,6 +159,8 @@ def candidates(text: str, pool: Iterable[Entity], *, partial: bool = False) -> l
                 offer(entity, "initials")
             elif partial and len(key) >= 3 and any(key in p for p in entity.pinyin):
                 offer(entity, "partial", PARTIAL_MAX * 0.5)
+            elif partial and any(len(p) >= 4 and p in key for p in entity.pinyin):  # a name with more after it
+                offer(entity, "partial", PARTIAL_MAX * max(len(p) for p in entity.pinyin if p in key) / len(key))
         if partial and latin and len(row) >= 3 and not found.get(entity.iri):
             best = max((len(row) / len(name) for _, name in entity.names if row in name), default=0)
             if best:
@@ -229,6 +232,7 @@ SELECT ?e ?name WHERE { ?e cg:locatedIn+ ?place . ?place rdfs:label|skos:altLabe
 _OF_CLASS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?e WHERE { ?t rdfs:subClassOf* ?class . ?e a ?t }"""
 _KNOWN_CLASS = "ASK { { ?class ?p ?o } UNION { ?s a ?class } }"
+_OCCURS = "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }"
 
 
 def _rows(store, text: str, bindings: dict | None = None) -> list[tuple[str, ...]]:
@@ -266,3 +270,32 @@ def find_entities(store, text: str, type_: str | None = None, *, limit: int = 20
     if not text.strip():
         return []
     return candidates(text, store_entities(store, type_=type_), partial=True)[:limit]
+
+
+def resolve_entity(store, text: str, type_: str | None = None) -> Match:
+    """The one entity ``text`` names (a label, alias, pinyin, place-prefixed name…), or a UsageError
+    that lists the candidates: when none scores 0.80 or more, or several share the top score."""
+    from ..errors import UsageError
+
+    found = find_entities(store, text, type_)
+    strong = [c for c in found if c.score >= RESOLVE_MIN]
+    top = [c for c in strong if c.score == strong[0].score] if strong else []
+    if len(top) == 1:
+        return top[0]
+    listed = "; ".join(f"{compact_iri(c.iri)} {c.label} ({c.score:.2f} {c.method})" for c in (top or found)[:8])
+    if top:
+        raise UsageError(f"{text!r} names {len(top)} entities equally / 名称有歧义: {listed}; "
+                         "give one of their IRIs")
+    hint = f"; close / 相近: {listed}" if listed else "; `cungai find TEXT` searches by name / 可用 cungai find 查找"
+    raise UsageError(f"no entity is named {text!r} / 没有名为 {text!r} 的实体{hint}")
+
+
+def entity_exists(store, iri: str) -> bool:
+    """Whether ``iri`` occurs in the graph at all (as a subject or an object)."""
+    return bool(store.query(with_values(_OCCURS, {"x": URIRef(iri)})))
+
+
+def compact_iri(iri: str) -> str:
+    """``park:beihai-gongyequ`` for an IRI under a project prefix, else the IRI."""
+    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda p: len(PREFIXES[p]), default=None)
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
