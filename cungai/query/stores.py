@@ -31,6 +31,8 @@ from ..rdf.diskstore import STORE_DIR, store_path
 from ..rdf.sparql import check_local, syntax_error, with_values
 
 STORES = ("oxigraph", "memory")
+#: The default graphs and the named graphs a query should see (the SPARQL protocol's dataset).
+GraphSelection = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 class Engine(Protocol):
@@ -132,12 +134,25 @@ class OxigraphEngine:
     def graph_names(self) -> set[str]:
         return {g.value for g in self.store.named_graphs()}
 
-    def run(self, text: str, bindings: Mapping[str, Node] | None = None, *, limit: int | None = None) -> QueryResult:
+    def run(self, text: str, bindings: Mapping[str, Node] | None = None, *, limit: int | None = None,
+            dataset: GraphSelection | None = None) -> QueryResult:
+        """Answer ``text``; ``dataset`` (``default-graph-uri``/``named-graph-uri`` of the SPARQL protocol)
+        replaces the query's dataset: its default graph is the merge of the first list, GRAPH sees the second."""
         shape = check_local(text, graphs=self.graph_names())
+        options = {}
+        if dataset is not None:
+            import pyoxigraph as ox
+
+            defaults, named = dataset
+            outside = sorted((set(defaults) | set(named)) - self.graph_names())
+            if outside:
+                raise UsageError(f"not a graph of this store: {', '.join(outside)}")
+            options = {"default_graph": [ox.NamedNode(g) for g in defaults] or ox.DefaultGraph(),
+                       "named_graphs": [ox.NamedNode(g) for g in named]}
         if bindings:
             text = with_values(text, bindings)
         try:
-            answer = self.store.query(text)
+            answer = self.store.query(text, **options)
         except SyntaxError as exc:
             raise syntax_error(exc) from None
         if shape.form == "ASK":

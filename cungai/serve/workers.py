@@ -46,11 +46,11 @@ def _serve(conn, source: str) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            text, fmt, max_rows = conn.recv()
+            text, fmt, max_rows, dataset = conn.recv()
         except EOFError:
             return
         try:
-            result = engine.run(text, limit=max_rows).capped(max_rows)
+            result = engine.run(text, limit=max_rows, dataset=dataset).capped(max_rows)
             body = render(result, fmt).encode("utf-8")
             conn.send(("ok", Answer(MEDIA_TYPES[fmt], body, result.truncated, result.size)))
         except CungaiError as exc:
@@ -80,9 +80,9 @@ class Worker:
                 raise CungaiError(f"a query worker did not start (exit code {self.process.exitcode})") from None
             self.ready = True
 
-    def ask(self, text: str, fmt: str, max_rows: int | None, timeout: float) -> Answer:
+    def ask(self, text: str, fmt: str, max_rows: int | None, timeout: float, dataset=None) -> Answer:
         try:
-            self.conn.send((text, fmt, max_rows))
+            self.conn.send((text, fmt, max_rows, dataset))
             if not self.conn.poll(timeout):
                 self.stop()
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
@@ -120,15 +120,17 @@ class WorkerPool:
         for _ in range(size):
             self.idle.put(Worker(self.source, self.context))
 
-    def run(self, text: str, fmt: str, *, max_rows: int | None, timeout: float) -> Answer:
-        """Run ``text`` on an idle worker and return its written answer, or raise QueryTimeout."""
+    def run(self, text: str, fmt: str, *, max_rows: int | None, timeout: float, dataset=None) -> Answer:
+        """Run ``text`` on an idle worker and return its written answer, or raise QueryTimeout.
+
+        ``dataset``: the default and named graphs the query sees (``stores.GraphSelection``), if not the store's."""
         try:
             worker = self.idle.get(timeout=timeout + self.start_timeout)
         except queue.Empty:
             raise QueryTimeout("every query worker is busy; try again later") from None
         try:
             worker.wait_ready(self.start_timeout)
-            return worker.ask(text, fmt, max_rows, timeout)
+            return worker.ask(text, fmt, max_rows, timeout, dataset)
         except BaseException:
             if not worker.alive:  # stopped at the deadline, or crashed: a fresh one takes its place
                 worker = Worker(self.source, self.context)
