@@ -1,4 +1,4 @@
-# make run  : create .venv, install the package, build everything into build/
+# make run  : create .venv, install the package (the server too), build everything into build/
 # make test : the same set-up plus test extras, then the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -24,6 +24,8 @@ venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/python build_graph.py
+	@echo "next / 下一步:  . $(VENV)/bin/activate   # puts cungai on PATH / 使 cungai 可用"
+	@echo "                cungai query --list  ·  cungai find 北海  ·  cungai serve   (or $(BIN)/cungai …)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

@@ -114,7 +114,7 @@ def slug(text: str) -> None:
 # Asking the graph: the query library, ad-hoc SPARQL, the endpoint, publishing
 # ---------------------------------------------------------------------------------------------
 
-OUTPUT_FORMATS = ("table", "csv", "json", "md", "xml", "tsv", "turtle", "nt", "jsonld")
+OUTPUT_FORMATS = ("table", "csv", "json", "md", "xml", "tsv", "turtle", "nt", "jsonld", "rdfxml")
 
 
 def _engine_options(command):
@@ -127,11 +127,13 @@ def _engine_options(command):
                            help="Local engine: Oxigraph (build/store, opened read-only: no load step; kg.trig "
                                 "loaded when there is no store/), or rdflib (loads kg.trig).")(command)
     command = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
-                           help="table, csv, json (SPARQL results JSON), md; xml, tsv; turtle, nt, jsonld for graphs.")(command)
+                           help="table, csv, json (SPARQL results JSON), md; xml, tsv; turtle, nt, jsonld, rdfxml for graphs.")(command)
+    command = click.option("--bom", is_flag=True,
+                           help="Start csv/tsv output with a UTF-8 byte-order mark, so that Excel reads Chinese right.")(command)
     return command
 
 
-def _print_result(result, fmt: str, *, title: str | None = None) -> None:
+def _print_result(result, fmt: str, *, title: str | None = None, bom: bool = False) -> None:
     from .query.results import render, to_table
 
     if fmt == "table" and not result.is_graph:
@@ -142,7 +144,8 @@ def _print_result(result, fmt: str, *, title: str | None = None) -> None:
         out.print(to_table(result, title=title))
         out.print(f"{len(result.rows)} row(s)" + (" (truncated)" if result.truncated else ""), style="dim")
         return
-    click.echo(render(result, "turtle" if fmt == "table" else fmt), nl=False)
+    text = render(result, "turtle" if fmt == "table" else fmt)
+    click.echo(("\ufeff" if bom and fmt in ("csv", "tsv") else "") + text, nl=False)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -163,7 +166,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--show", is_flag=True, help="Print the query with its parameters bound (as VALUES) instead of running it.")
 @_engine_options
-def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: bool, fmt: str, store: str,
+def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: bool, fmt: str, bom: bool, store: str,
           endpoint: str | None, build_dir: Path | None) -> None:
     """Run a question of the query library (queries/*.rq) on the built graph.
 
@@ -173,7 +176,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
       cungai query officials
       cungai query park-profile --param park=park:beihai-gongyequ --param lang=en --format md
       cungai query park-profile --param park=北海工业区     # a name is resolved as `cungai find` does
-      cungai query quantitative-outcomes --store memory --format csv
+      cungai query quantitative-outcomes --format csv --bom > outcomes.csv   # opens in Excel
       cungai query officials --endpoint http://127.0.0.1:7878/query
     """
     from .errors import UsageError
@@ -191,7 +194,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
         click.echo(stored.bound_text(given), nl=False)
         return
     result = run_query(stored, params=given, store=store, endpoint=endpoint, build_dir=build_dir)
-    _print_result(result, fmt, title=f"{stored.title_zh} · {stored.title_en}")
+    _print_result(result, fmt, title=f"{stored.title_zh} · {stored.title_en}", bom=bom)
 
 
 def _print_library(queries) -> None:
@@ -208,7 +211,7 @@ def _print_library(queries) -> None:
 @main.command()
 @click.argument("file_or_text")
 @_engine_options
-def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_dir: Path | None) -> None:
+def sparql(file_or_text: str, fmt: str, bom: bool, store: str, endpoint: str | None, build_dir: Path | None) -> None:
     """Run an ad-hoc SPARQL query (a file, `-` for stdin, or the text itself) on the built graph.
 
     The project's prefixes (cg:, rdfs:, org:, park: …) may be used without declaring them.
@@ -223,7 +226,7 @@ def sparql(file_or_text: str, fmt: str, store: str, endpoint: str | None, build_
 
     text = read_query_argument(file_or_text)
     result = run_sparql(text, store=store, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
-    _print_result(result, fmt)
+    _print_result(result, fmt, bom=bom)
 
 
 @main.command()
@@ -326,7 +329,8 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes
     try:
         from .serve.endpoint import ServerSettings, serve as run_server
     except ImportError:
-        raise EnvironmentProblem("`cungai serve` needs FastAPI and uvicorn: pip install -e '.[server]'") from None
+        raise EnvironmentProblem("`cungai serve` needs FastAPI and uvicorn (dependencies of the package): "
+                                 "run `make run`, or pip install -e . / 缺少 FastAPI 与 uvicorn：请运行 make run") from None
 
     settings = ServerSettings(build_dir=build_dir or project_paths().build_dir, timeout=timeout, max_rows=max_rows,
                               max_request_bytes=max_request_bytes, workers=workers, cors_origins=cors_origins)
