@@ -237,3 +237,28 @@ def test_downloads_linked_from_the_views_are_served(client, built):
         response = client.get(f"/{name}")
         assert response.status_code == 200 and response.content == (built.out_dir / name).read_bytes(), name
     assert client.get("/pyproject.toml").status_code == 404
+
+
+def test_served_pages_link_their_iri_to_its_resolver(server, built):
+    """In Chromium: the entity page served by `cungai serve` links its IRI to /id/…, which leads back to
+    the page; opened from the file system the IRI stays plain text (nothing to resolve it there)."""
+    from cungai.errors import EnvironmentProblem
+    from cungai.views.browser import VIEWPORT, chromium, require_browser
+
+    try:
+        require_browser()
+    except EnvironmentProblem as exc:
+        if IN_CI:
+            pytest.fail(f"browser tests must run in CI: {exc}")
+        pytest.skip(f"needs Chromium and a CJK font ({exc})")
+    with chromium() as browser:
+        page = browser.new_context(viewport=VIEWPORT, service_workers="block").new_page()
+        page.goto(f"{server}/views/entity/person/lu-dequan.html", wait_until="load")
+        link = page.locator("p.iri a")
+        assert link.get_attribute("href") == "/id/person/lu-dequan"
+        assert link.inner_text() == str(LU)
+        link.click()
+        page.wait_for_url(f"{server}/views/entity/person/lu-dequan.html")
+        assert "卢德全" in page.inner_text("h1")
+        page.goto((built.out_dir / "views" / "entity" / "person" / "lu-dequan.html").as_uri(), wait_until="load")
+        assert page.locator("p.iri a").count() == 0 and page.inner_text("p.iri") == str(LU)
