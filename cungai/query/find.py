@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from rdflib import URIRef
@@ -250,12 +250,23 @@ def expand_class(name: str) -> str:
     raise ValueError(f"unknown class {name!r}: write cg:Class (prefixes: {', '.join(sorted(PREFIXES))}) or a full IRI")
 
 
-def store_entities(store, *, type_: str | None = None) -> list[Entity]:
+def store_entities(store, *, type_: str | None = None, near: str | None = None) -> list[Entity]:
     """The named entities of an Oxigraph ``store`` (default graph: the union), of class ``type_``
-    (a CURIE or IRI, subclasses included) if given; a ValueError for a class the graph does not know."""
+    (a CURIE or IRI, subclasses included) if given; a ValueError for a class the graph does not know.
+
+    ``near``, a Chinese text, keeps only the entities with a name that shares a character with it
+    (simplified or traditional): no other can meet it, and normalising every name of a large graph
+    is what takes the time.
+    """
     names = [(e, "label" if p.endswith("#label") else "altLabel", n) for e, p, n in _rows(store, _NAMES)]
+    places = _rows(store, _PLACES)
+    if near and has_han(near):
+        chars = set(normalise(near).key) | set(_s2t().convert(near))
+        kept = {e for e, _, n in names if chars.intersection(n)}
+        names = [row for row in names if row[0] in kept]
+        places = [row for row in places if row[0] in kept]
     curated = {e for (e,) in _rows(store, _CURATED)}
-    entities = cluster(names, exact_pairs=_rows(store, _EXACT), curated=curated, places=_rows(store, _PLACES))
+    entities = cluster(names, exact_pairs=_rows(store, _EXACT), curated=curated, places=places)
     if type_:
         cls = {"class": URIRef(expand_class(type_))}
         if not store.query(with_values(_KNOWN_CLASS, cls)):
@@ -269,7 +280,14 @@ def find_entities(store, text: str, type_: str | None = None, *, limit: int = 20
     """Entities of ``store`` whose names meet ``text`` (whole or in part), best first, at most ``limit``."""
     if not text.strip():
         return []
-    return candidates(text, store_entities(store, type_=type_), partial=True)[:limit]
+    return candidates(text, store_entities(store, type_=type_, near=text), partial=True)[:limit]
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
 
 
 def resolve_entity(store, text: str, type_: str | None = None) -> Match:
