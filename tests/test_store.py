@@ -65,3 +65,12 @@ def test_no_store_and_no_trig_is_a_usage_error_in_both_languages(tmp_path):
         result = CliRunner().invoke(main, [*command, "--build", str(tmp_path)])
         assert result.exit_code == 2, command
         assert "cungai build" in result.output and "请先运行" in result.output, result.output
+
+
+def test_csv_with_a_byte_order_mark_for_excel(built):
+    plain = CliRunner().invoke(main, ["query", "officials", "--format", "csv", "--build", str(built.out_dir)])
+    marked = CliRunner().invoke(main, ["query", "officials", "--format", "csv", "--bom", "--build", str(built.out_dir)])
+    assert plain.exit_code == marked.exit_code == 0
+    assert marked.output == "\ufeff" + plain.output and "卢德全" in plain.output
+    table = CliRunner().invoke(main, ["query", "officials", "--bom", "--build", str(built.out_dir)])
+    assert not table.output.startswith("\ufeff")  # only csv and tsv carry it

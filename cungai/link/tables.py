@@ -37,9 +37,9 @@ from rdflib import Graph, Literal, URIRef
 
 from ..errors import DataError, UsageError
 from ..project.names import has_han
-from ..query.find import Candidate, Entity, candidates, cluster
+from ..query.find import Candidate, Entity, candidates, cluster, expand_class
 from ..rdf.namespaces import (
-    BASE, CG, GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, bind_prefixes,
+    BASE, CG, GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, bind_prefixes,
     dataset_graph,
 )
 
@@ -166,16 +166,6 @@ def read_table(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
 
 # ---------------------------------------------------------------------------- the graph's entities
 
-def expand_class(name: str) -> URIRef:
-    """A class given as a CURIE of the project's prefixes (``cg:Place``) or a full IRI."""
-    if name.startswith(("http://", "https://")):
-        return URIRef(name)
-    prefix, _, local = name.partition(":")
-    if local and prefix in PREFIXES:
-        return URIRef(PREFIXES[prefix] + local)
-    raise UsageError(f"unknown class {name!r}: write cg:Class (prefixes: {', '.join(sorted(PREFIXES))}) or a full IRI")
-
-
 def subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
     """``cls`` and every class below it by ``rdfs:subClassOf``."""
     found, todo = {cls}, [cls]
@@ -293,7 +283,10 @@ def link_table(
             graphs = load_project(paths).graphs
     pool = entities(graphs)
     if type_:
-        cls = expand_class(type_)
+        try:
+            cls = URIRef(expand_class(type_))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         ontology = graphs.get(ONTOLOGY_GRAPH, Graph())
         if (cls, None, None) not in ontology:
             raise UsageError(f"--type {type_}: the ontology has no class {cls}")

@@ -70,7 +70,7 @@ def by_accept(accept: str | None, offers: Sequence[str]) -> str | None:
         return offers[0] if offers else None
     ranges = _ranges(accept)
     best, best_quality = None, 0.0
-    for index, fmt in enumerate(offers):
+    for fmt in offers:
         quality = max(_quality(media, ranges) for media in MEDIA[fmt])
         if quality > best_quality:
             best, best_quality = fmt, quality
