@@ -84,6 +84,7 @@ def test_a_name_for_an_iri_parameter_gives_the_rows_of_its_iri(built):
 
 @pytest.mark.parametrize("value,message", [
     ("xyzzy", "没有名为"),                                 # unknown name
+    ("北海工厂区", "close / 相近: park:beihai-gongyequ"),    # unknown, with the near misses to choose from
     ("伦教街道", "place:lunjiao"),                         # ambiguous: the candidates are listed
     ("park:beihai-gongyequx", "names no entity"),         # an IRI of nothing
 ])

@@ -12,6 +12,7 @@ and punctuation, case). A text meets an entity's names in one of these ways, bes
                                    北海 ~ 北海工业区, 工业区 ~ 工业园); ``place+label-stem`` likewise
 0.70   ``initials``                a Latin-script text equals the pinyin initials (bhgyq)
 ≤0.60  ``partial``                 (``find`` only) the text is part of a name, scored by how much
+≤0.30  ``similar``                 (``find`` only) a Chinese name with many characters in common
 =====  ==========================  ================================================================
 
 The steps that changed the text are appended to the method (``label+t2s``). ``find_entities``
@@ -37,6 +38,7 @@ SCORES = {"label": 1.0, "altLabel": 1.0, "place+label": 0.95, "place+altLabel": 
           "label-stem": 0.85, "altLabel-stem": 0.85, "place+label-stem": 0.85, "place+altLabel-stem": 0.85,
           "initials": 0.7}
 PARTIAL_MAX = 0.6
+SIMILAR_MIN = 0.4  # share of characters two names must have in common to be shown as a near miss
 RESOLVE_MIN = 0.8  # a name given for an IRI parameter must meet an entity at least this well
 DERIVED_KINDS = ("statement", "annotation", "span")
 
@@ -152,6 +154,10 @@ def candidates(text: str, pool: Iterable[Entity], *, partial: bool = False) -> l
                         offer(entity, f"place+{method}{how}")
             if partial and len(row) >= 2 and row in name:
                 offer(entity, "partial", PARTIAL_MAX * len(row) / len(name))
+            elif partial and entity.iri not in found:  # a near miss: many characters in common
+                common = len(set(row) & set(name)) / len(set(row) | set(name))
+                if common >= SIMILAR_MIN:
+                    offer(entity, "similar", PARTIAL_MAX * 0.5 * common)
         if latin and key and entity.han_names:
             if key in entity.pinyin:
                 offer(entity, "pinyin")
