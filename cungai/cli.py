@@ -312,16 +312,18 @@ def store_command(build_dir: Path | None) -> None:
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose web pages may read answers (repeatable; '*' for any). Default: none.")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder with kg.trig and views/ (default: ROOT/build).")
+              help="Build folder with store/ (or kg.trig) and views/ (default: ROOT/build).")
 def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int,
           cors_origins: tuple[str, ...], build_dir: Path | None) -> None:
-    """Serve the built graph read-only: SPARQL 1.1 endpoint at /sparql, query page at /, views at /views/.
+    """Serve the built graph read-only: SPARQL 1.1 endpoint at /sparql, IRIs that resolve at /id/…,
+    query page at /, views at /views/.
 
     \b
     Example:
       cungai serve --port 8000 --timeout 5 --max-rows 5000
       cungai serve --cors-origin https://example.org   # pages of example.org may query it
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
+      curl -H 'Accept: text/turtle' http://127.0.0.1:8000/id/person/lu-dequan
     """
     from .errors import EnvironmentProblem
     from .paths import project_paths
@@ -335,7 +337,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes
     settings = ServerSettings(build_dir=build_dir or project_paths().build_dir, timeout=timeout, max_rows=max_rows,
                               max_request_bytes=max_request_bytes, workers=workers, cors_origins=cors_origins)
     console.print(f"SPARQL endpoint: http://{host}:{port}/sparql · query page: http://{host}:{port}/ · "
-                  f"views: http://{host}:{port}/views/")
+                  f"views: http://{host}:{port}/views/ · IRIs: http://{host}:{port}/id/…")
     run_server(settings, host=host, port=port)
 
 
