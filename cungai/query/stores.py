@@ -26,7 +26,7 @@ from rdflib.term import Node
 
 from ..errors import UsageError
 from .results import QueryResult, from_terms
-from ..rdf.terms import to_rdflib
+from ..rdf.terms import RdflibTerms
 from ..rdf.diskstore import STORE_DIR, store_path
 from ..rdf.sparql import check_local, syntax_error, with_values
 
@@ -157,13 +157,14 @@ class OxigraphEngine:
             raise syntax_error(exc) from None
         if shape.form == "ASK":
             return QueryResult("ASK", boolean=bool(answer))
+        convert = RdflibTerms()  # the same IRIs and labels recur from row to row
         if shape.form in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()
             for triple in answer:
-                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+                graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
             return QueryResult(shape.form, graph=graph)
         variables = [v.value for v in answer.variables]
-        rows = (tuple(to_rdflib(solution[v]) for v in answer.variables) for solution in answer)
+        rows = (tuple(convert(solution[v]) for v in answer.variables) for solution in answer)
         return from_terms("SELECT", variables, rows, limit=limit)
 
 
