@@ -74,3 +74,23 @@ def test_csv_with_a_byte_order_mark_for_excel(built):
     assert marked.output == "\ufeff" + plain.output and "卢德全" in plain.output
     table = CliRunner().invoke(main, ["query", "officials", "--bom", "--build", str(built.out_dir)])
     assert not table.output.startswith("\ufeff")  # only csv and tsv carry it
+
+
+def test_the_endpoint_workers_follow_a_new_store(built, tmp_path):
+    """A build swaps a new store into place while `cungai serve` runs: the next query sees it."""
+    from cungai.serve.workers import WorkerPool
+
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    shutil.copy(built.out_dir / "kg.trig", build_dir / "kg.trig")
+    rebuild_store(build_dir)
+    pool = WorkerPool(store_path(build_dir), size=1)
+    try:
+        before = pool.run(COUNT, "csv", max_rows=None, timeout=30).body
+        (build_dir / "kg.trig").write_text("<urn:g> { <urn:a> <urn:b> <urn:c> . }\n", encoding="utf-8")
+        rebuild_store(build_dir)
+        after = pool.run(COUNT, "csv", max_rows=None, timeout=30).body
+    finally:
+        pool.close()
+    assert before.split()[-1] == str(built.report["triples"]).encode()
+    assert after.split()[-1] == b"1"

@@ -37,12 +37,26 @@ class Answer:
     rows: int = 0
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """What tells one store folder (or kg.trig) from the next build's at the same path."""
+    try:
+        stat = path.stat()
+    except OSError:  # between the two renames of a build's swap
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
 def _serve(conn, source: str) -> None:
-    """The child process: open the store, then answer queries until the pipe closes."""
+    """The child process: open the store, then answer queries until the pipe closes.
+
+    A build swaps a new store into place while the server runs: the worker notices (another inode at
+    the same path) before its next query and opens the new one, so answers follow the latest build.
+    """
     from ..query.results import MEDIA_TYPES, render
     from ..query.stores import OxigraphEngine
 
-    engine = OxigraphEngine(Path(source))
+    path = Path(source)
+    opened, engine = _identity(path), OxigraphEngine(path)
     conn.send(("ready", None))
     while True:
         try:
@@ -50,6 +64,9 @@ def _serve(conn, source: str) -> None:
         except EOFError:
             return
         try:
+            current = _identity(path)
+            if current is not None and current != opened:
+                opened, engine = current, OxigraphEngine(path)
             result = engine.run(text, limit=max_rows, dataset=dataset).capped(max_rows)
             body = render(result, fmt).encode("utf-8")
             conn.send(("ok", Answer(MEDIA_TYPES[fmt], body, result.truncated, result.size)))
