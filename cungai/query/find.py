@@ -164,7 +164,7 @@ def candidates(text: str, pool: Iterable[Entity], *, partial: bool = False) -> l
             elif len(key) >= 2 and key in entity.initials:
                 offer(entity, "initials")
             elif partial and len(key) >= 3 and any(key in p for p in entity.pinyin):
-                offer(entity, "partial", PARTIAL_MAX * 0.5)
+                offer(entity, "partial", PARTIAL_MAX * max(len(key) / len(p) for p in entity.pinyin if key in p))
             elif partial and any(len(p) >= 4 and p in key for p in entity.pinyin):  # a name with more after it
                 offer(entity, "partial", PARTIAL_MAX * max(len(p) for p in entity.pinyin if p in key) / len(key))
         if partial and latin and len(row) >= 3 and not found.get(entity.iri):
