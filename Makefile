@@ -1,4 +1,4 @@
-# make run  : create .venv, install the package, build everything into build/
+# make run  : create .venv, install the package (the server too), build everything into build/
 # make test : the same set-up plus test extras, then the whole test suite (hypothesis derandomized)
 # make fuzz : the property tests with fifty times the examples, drawn at random (HYPOTHESIS_PROFILE=deep)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -12,19 +12,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[datasets,server]'
+	$(PIP) install --quiet -e '.[datasets]'
 	# morph-kgc declares rdflib<7.3 and pyoxigraph<0.4; its own dependencies are in pyproject.toml
 	$(PIP) install --quiet --no-deps morph-kgc==2.10.0
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e '.[datasets,server,test]'
+	$(PIP) install --quiet -e '.[datasets,test]'
 	touch $@
 
 venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/python build_graph.py
+	@echo "next / 下一步:  . $(VENV)/bin/activate   # puts cungai on PATH / 使 cungai 可用"
+	@echo "                cungai query --list  ·  cungai find 北海  ·  cungai serve   (or $(BIN)/cungai …)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

@@ -42,6 +42,7 @@ import os
 import platform
 import re
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -280,9 +281,7 @@ def worker_export(args: dict, out: str) -> None:
         result["seconds"]["write_store_dumps"] = time.perf_counter() - started
         result["same_bytes_as_write_store_dumps"] = all(
             (whole / p.name).read_bytes() == p.read_bytes() for p in written)
-        for path in whole.iterdir():
-            path.unlink()
-        whole.rmdir()
+        shutil.rmtree(whole)  # the files and the on-disk store it writes too
     for path in written:
         path.unlink()
     _emit(out, result)

@@ -28,6 +28,10 @@ QUERY_WORKERS = 2
 #: What a build writes into build/: the dataset in four syntaxes, the entity network in two, and the rest.
 DUMPS = ("kg.trig", "kg.nt", "kg.ttl", "kg.jsonld")
 NETWORK_FILES = ("kg.graphml", "kg.gexf")
-OUTPUTS = (*DUMPS, "ontology.owl", "kg.owl", "docs/ontology.html", "views/index.html", "void.ttl", "report.json", *NETWORK_FILES)
-#: The files ``cungai serve`` offers for download under /data/.
-DOWNLOADS = (*DUMPS, "void.ttl", "ontology.owl", "report.json")
+#: The on-disk Oxigraph store's folder inside a build folder: the build writes it beside the dumps
+#: (inside the same atomic swap); ``cungai query``, ``sparql``, ``find`` and ``serve`` open it read-only.
+STORE_DIR = "store"
+OUTPUTS = (*DUMPS, "ontology.owl", "kg.owl", "docs/ontology.html", "views/index.html", "void.ttl", "report.json",
+           *NETWORK_FILES, f"{STORE_DIR}/CURRENT")
+#: The files ``cungai serve`` offers for download, under /data/ and at the root (where the views link them).
+DOWNLOADS = (*DUMPS, "void.ttl", "ontology.owl", "kg.owl", "report.json", *NETWORK_FILES)

@@ -14,7 +14,7 @@ from rdflib.namespace import SKOS
 from cungai.cli import main
 from cungai.errors import DataError, UsageError
 from cungai.link.tables import link_table, read_table
-from cungai.project.names import division_name_en, normalise, pinyin_key
+from cungai.project.names import division_name_en, latin_key, normalise, pinyin_syllables
 from cungai.rdf.namespaces import dataset_graph
 
 TABLE = Path(__file__).resolve().parent / "data" / "link" / "parks.csv"
@@ -161,6 +161,21 @@ def test_cli_link_writes_both_files_and_exit_codes(tmp_path):
 def test_normalisation_and_pinyin():
     assert normalise("華南 機械裝備產業園").key == "华南机械装备产业园"
     assert normalise("ＡＢＣ　伦教。").key == "abc伦教"
-    assert pinyin_key("伦教站") == "lunjiaozhan"
+    assert pinyin_syllables("伦教站") == ["lun", "jiao", "zhan"]
+    assert latin_key("Lúnjiào Zhàn") == "lunjiaozhan"
     assert [division_name_en(n) for n in ("顺德区", "佛山市", "广东省", "禅城区", "西安市")] == [
         "Shunde District", "Foshan City", "Guangdong Province", "Chancheng District", "Xi'an City"]
+
+
+def test_names_prefixed_with_their_place_are_matched_and_other_places_are_not(built, tmp_path):
+    """伦教北海工业区 is the Beihai park of Lunjiao; 顺德区伦教街道 is Lunjiao; a place the park is not in
+    (北滘) does not make a match, and pinyin initials alone never link."""
+    table = tmp_path / "t.csv"
+    table.write_text("名称\n伦教北海工业区\n顺德区伦教街道\n北滘北海工业区\nbhgyq\n", encoding="utf-8")
+    result = link_table(table, name="t", label_column="名称", out_dir=tmp_path, graphs=built.graphs)
+    assert [(r.decision, r.match, r.method) for r in result.rows] == [
+        ("exact", ID + "park/beihai-gongyequ", "place+label"),
+        ("exact", ID + "place/lunjiao", "place+altLabel"),
+        ("none", "", "none"),
+        ("none", "", "none"),
+    ]

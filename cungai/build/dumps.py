@@ -14,6 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ..config import STORE_DIR
+from ..rdf.diskstore import write_store
 from ..rdf.namespaces import PREFIXES
 
 @dataclass
@@ -47,10 +49,12 @@ def dumps_of(store: ox.Store) -> Dumps:
 
 def write_store_dumps(dumps: Dumps, out_dir: Path, pool: Executor) -> list[Future]:
     """Write ``kg.nt``, and have ``pool`` write ``kg.trig``, ``kg.ttl`` and ``kg.jsonld`` by Oxigraph's
-    serialisers from the sorted dumps, so that they too are the same bytes from build to build.
+    serialisers from the sorted dumps, so that they too are the same bytes from build to build, and
+    the on-disk store ``store/`` by bulk load (``rdf.diskstore.write_store``).
 
     The serialisations take ~10 s of CPU at a million triples: in a process pool they run beside
-    the rest of the build. Wait for the futures before using the files; ``.kg.nq`` is then deleted.
+    the rest of the build. Wait for the futures before using the files; ``.kg.nq`` is deleted once
+    the TriG and the store are written.
     """
     (out_dir / "kg.nt").write_bytes(dumps.ntriples)
     nquads = out_dir / ".kg.nq"
@@ -58,7 +62,15 @@ def write_store_dumps(dumps: Dumps, out_dir: Path, pool: Executor) -> list[Futur
     jobs = ((nquads, "kg.trig", True), (out_dir / "kg.nt", "kg.ttl", True), (out_dir / "kg.nt", "kg.jsonld", False))
     futures = [pool.submit(serialize_file, str(source), str(out_dir / name), with_prefixes)
                for source, name, with_prefixes in jobs]
-    futures[0].add_done_callback(lambda _: nquads.unlink(missing_ok=True))
+    futures.append(pool.submit(write_store, str(out_dir / STORE_DIR), str(nquads), str(out_dir / "kg.nt")))
+    readers = [futures[0], futures[-1]]
+
+    def done_with_nquads(_: Future) -> None:
+        if all(f.done() for f in readers):
+            nquads.unlink(missing_ok=True)
+
+    for future in readers:
+        future.add_done_callback(done_with_nquads)
     return futures
 
 

@@ -2,7 +2,8 @@
 
 Steps: load (parse every file, resolve every evidence quote, put the named graphs into one Oxigraph
 store, check every quote's offsets), validate (SHACL), reason, export (TriG, N-Triples, Turtle,
-JSON-LD, RDF/XML, docs, views, VoID, report). The checks are ``full`` (pySHACL and HermiT over every
+JSON-LD, RDF/XML, docs, views, VoID, report, and the on-disk Oxigraph store ``store/`` that queries
+open read-only). The checks are ``full`` (pySHACL and HermiT over every
 fact, both fed from the store) or ``scale`` (the shapes and OWL rules as SPARQL inside Oxigraph,
 HermiT over the ontology alone), ``auto`` choosing by size. Outputs are written to a temporary
 folder beside the output folder and moved into place only when every step succeeded: a failed

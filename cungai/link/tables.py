@@ -8,17 +8,11 @@
    ``skos:altLabel`` and the pinyin of their Chinese names; entities joined by ``skos:exactMatch``
    count as one, shown by the curated entity (``place:shunde`` stands for its official division);
    ``type_`` keeps the instances of a class and its subclasses;
-3. score the candidates of every row, names compared after ``names.normalise`` (full/half width,
-   traditional → simplified, spaces and punctuation, case):
-
-   ====  =============================  ============================================================
-   1.00  ``label`` / ``altLabel``       the names are equal
-   0.90  ``pinyin``                     a Latin-script row equals the pinyin of a Chinese name
-   0.85  ``label-stem`` / ``altLabel-stem``  equal once a generic term is taken off one side
-                                        (顺德 ~ 顺德区, 北海 ~ 北海工业区, 工业区 ~ 工业园)
-   ====  =============================  ============================================================
-
-   The steps that changed the row's name are appended to the method (``label+t2s+width``).
+3. score the candidates of every row with the project's one name matcher (``query.find``: equal
+   names 1.00, a place the entity lies in then its name 0.95 (伦教北海工业区), pinyin 0.90, equal but
+   for a generic term 0.85, pinyin initials 0.70), names compared after ``names.normalise``
+   (full/half width, traditional → simplified, spaces and punctuation, case). The steps that
+   changed the row's name are appended to the method (``label+t2s+width``).
 4. decide: one entity at the top with 0.95 or more → ``skos:exactMatch``; with 0.80 or more →
    ``skos:closeMatch``; two or more entities sharing the top score → ``ambiguous``: no link, the
    candidates are reported; nothing else → unmatched. Nothing is guessed.
@@ -35,7 +29,6 @@ import codecs
 import csv
 import io
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -43,48 +36,18 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 
 from ..errors import DataError, UsageError
-from ..project.names import has_han, latin_key, normalise, pinyin_key
+from ..project.names import has_han
+from ..query.find import Candidate, Entity, candidates, cluster, expand_class
 from ..rdf.load import shown_line
 from ..rdf.namespaces import (
-    BASE, GRAPH, ID, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS, bind_prefixes,
-    dataset_graph, labels_of,
+    BASE, CG, GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, bind_prefixes,
+    dataset_graph,
 )
 
 EXACT = 0.95
 PROBABLE = 0.80
-SCORES = {"label": 1.0, "altLabel": 1.0, "pinyin": 0.9, "label-stem": 0.85, "altLabel-stem": 0.85}
-DERIVED_KINDS = ("statement", "annotation", "span")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # see spreadsheet_cell
-
-# Generic terms that may be left off a name, by what they name; longest first within a family.
-GENERIC_TERMS: dict[str, tuple[str, ...]] = {
-    "division": ("特别行政区", "自治区", "自治州", "自治县", "街道", "省", "市", "区", "县", "镇", "乡"),
-    "park": ("工业园区", "产业园区", "工业园", "产业园", "工业区", "园区"),
-    "village": ("社区", "村委会", "村"),
-    "project": ("项目",),
-}
-
-
-@dataclass(frozen=True)
-class Entity:
-    """An entity of the graph (or a cluster of entities joined by skos:exactMatch) and its names."""
-
-    iri: URIRef
-    label: str
-    names: tuple[tuple[str, str], ...]  # (method, normalised name)
-    pinyin: tuple[str, ...]
-    types: frozenset[URIRef]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An entity a row may stand for, with the score and how the names met."""
-
-    entity: Entity
-    score: float
-    method: str
-
 
 @dataclass
 class RowMatch:
@@ -216,16 +179,6 @@ def read_table(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
 
 # ---------------------------------------------------------------------------- the graph's entities
 
-def expand_class(name: str) -> URIRef:
-    """A class given as a CURIE of the project's prefixes (``cg:Place``) or a full IRI."""
-    if name.startswith(("http://", "https://")):
-        return URIRef(name)
-    prefix, _, local = name.partition(":")
-    if local and prefix in PREFIXES:
-        return URIRef(PREFIXES[prefix] + local)
-    raise UsageError(f"unknown class {name!r}: write cg:Class (prefixes: {', '.join(sorted(PREFIXES))}) or a full IRI")
-
-
 def subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
     """``cls`` and every class below it by ``rdfs:subClassOf``."""
     found, todo = {cls}, [cls]
@@ -237,102 +190,25 @@ def subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
     return found
 
 
-def _is_entity(term) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(str(ID)) and \
-        str(term)[len(str(ID)):].split("/", 1)[0] not in DERIVED_KINDS
-
-
 def entities(graphs: dict[URIRef, Graph]) -> list[Entity]:
     """The named entities of ``graphs``, clusters joined by ``skos:exactMatch`` as one."""
     data = Graph()
-    curated: set[URIRef] = set()
+    curated: set[str] = set()
     for name, graph in graphs.items():
         if name in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
             continue
         data += graph
         if name != LINKS_GRAPH and not str(name).startswith(str(GRAPH["dataset/"])):
-            curated |= {s for s in graph.subjects() if _is_entity(s)}
-    named = {s for p in (RDFS.label, SKOS.altLabel) for s in data.subjects(p, None) if _is_entity(s)}
-    parent = {e: e for e in named}
-
-    def find(e: URIRef) -> URIRef:
-        while parent[e] != e:
-            parent[e] = parent[parent[e]]
-            e = parent[e]
-        return e
-
-    for s, o in data.subject_objects(SKOS.exactMatch):
-        if s in parent and o in parent:
-            a, b = find(s), find(o)
-            if a != b:
-                keep, other = sorted((a, b), key=lambda e: (e not in curated, str(e)))
-                parent[other] = keep
-    members: dict[URIRef, list[URIRef]] = defaultdict(list)
-    for e in sorted(named, key=str):
-        members[find(e)].append(e)
-    out = []
-    for head, group in sorted(members.items(), key=lambda item: str(item[0])):
-        names, pinyin, types = [], set(), set()
-        for member in group:
-            for prop, method in ((RDFS.label, "label"), (SKOS.altLabel, "altLabel")):
-                for lit in data.objects(member, prop):
-                    if isinstance(lit, Literal) and str(lit).strip():
-                        names.append((method, normalise(str(lit)).key))
-                        if has_han(str(lit)):
-                            pinyin.add(pinyin_key(str(lit)))
-            types |= {t for t in data.objects(member, RDF.type) if isinstance(t, URIRef)}
-        out.append(Entity(head, _label(data, head), tuple(sorted(set(names))), tuple(sorted(pinyin)), frozenset(types)))
-    return out
-
-
-def _label(graph: Graph, iri: URIRef) -> str:
-    labels = labels_of(graph, iri)
-    return labels.get("zh") or labels.get("en") or next(iter(labels.values()), str(iri))
-
-
-# ---------------------------------------------------------------------------- scoring
-
-def split_generic(name: str) -> tuple[str, str, str]:
-    """``(stem, term, family)`` of a normalised name: ``北海工业区`` → ``("北海", "工业区", "park")``."""
-    best = (name, "", "")
-    for family, terms in GENERIC_TERMS.items():
-        for term in terms:
-            if name.endswith(term) and len(name) - len(term) >= 2 and len(term) > len(best[1]):
-                best = (name[: -len(term)], term, family)
-    return best
-
-
-def _stem_match(row: str, name: str) -> bool:
-    row_stem, row_term, row_family = split_generic(row)
-    stem, term, family = split_generic(name)
-    if row_stem != stem or row_term == term:
-        return False
-    return not row_term or not term or row_family == family
-
-
-def candidates(label: str, pool: list[Entity]) -> list[Candidate]:
-    """Every entity of ``pool`` whose names meet ``label``, best first."""
-    row = normalise(label)
-    steps = "".join(f"+{s}" for s in row.steps if s != "case")
-    latin = not has_han(label)
-    key = latin_key(label) if latin else ""
-    found: dict[URIRef, Candidate] = {}
-
-    def offer(entity: Entity, method: str) -> None:
-        score = SCORES[method]
-        current = found.get(entity.iri)
-        if current is None or score > current.score:
-            found[entity.iri] = Candidate(entity, score, method + steps)
-
-    for entity in pool:
-        for method, name in entity.names:
-            if name == row.key:
-                offer(entity, method)
-            elif not latin and _stem_match(row.key, name):
-                offer(entity, f"{method}-stem")
-        if latin and key and key in entity.pinyin:
-            offer(entity, "pinyin")
-    return sorted(found.values(), key=lambda c: (-c.score, str(c.entity.iri)))
+            curated |= {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+    names = [(str(s), method, str(o)) for prop, method in ((RDFS.label, "label"), (SKOS.altLabel, "altLabel"))
+             for s, o in data.subject_objects(prop) if isinstance(s, URIRef) and isinstance(o, Literal)]
+    pairs = [(str(s), str(o)) for s, o in data.subject_objects(SKOS.exactMatch)]
+    types = [(str(s), str(o)) for s, o in data.subject_objects(RDF.type) if isinstance(o, URIRef)]
+    places = [(str(s), str(label)) for s in {s for s in data.subjects(CG.locatedIn, None)}
+              for place in data.transitive_objects(s, CG.locatedIn) if place != s
+              for prop in (RDFS.label, SKOS.altLabel) for label in data.objects(place, prop)
+              if isinstance(label, Literal) and label.language != "en"]
+    return cluster(names, exact_pairs=pairs, curated=curated, types=types, places=places)
 
 
 def decide(row: str, label: str, iri: URIRef, found: list[Candidate]) -> RowMatch:
@@ -362,7 +238,7 @@ def link_graph(name: str, rows: list[RowMatch]) -> Graph:
             continue
         graph.add((row.iri, RDFS.label, Literal(row.label.strip(), lang="zh" if has_han(row.label) else None)))
         predicate = SKOS.exactMatch if row.decision == "exact" else SKOS.closeMatch
-        graph.add((row.iri, predicate, row.best.entity.iri))
+        graph.add((row.iri, predicate, URIRef(row.best.entity.iri)))
     return graph
 
 
@@ -420,12 +296,15 @@ def link_table(
             graphs = load_project(paths).graphs
     pool = entities(graphs)
     if type_:
-        cls = expand_class(type_)
+        try:
+            cls = URIRef(expand_class(type_))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         ontology = graphs.get(ONTOLOGY_GRAPH, Graph())
         if (cls, None, None) not in ontology:
             raise UsageError(f"--type {type_}: the ontology has no class {cls}")
         accepted = subclasses(ontology, cls)
-        pool = [e for e in pool if e.types & accepted]
+        pool = [e for e in pool if e.types & {str(c) for c in accepted}]
     decided = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=1):

@@ -1,9 +1,9 @@
 """Chinese names: normalising them for comparison, their pinyin, and the English name of a division.
 
 ``normalise`` is what reconciliation compares: NFKC (full-width → half-width), traditional →
-simplified characters (OpenCC ``t2s``), no spaces or punctuation, lower case. ``pinyin_key`` is the
-toneless pinyin of a name with nothing between the syllables (``伦教站`` → ``lunjiaozhan``), and
-``latin_key`` turns a Latin-script name the same way (``Lúnjiào Zhàn`` → ``lunjiaozhan``), so a
+simplified characters (OpenCC ``t2s``), no spaces or punctuation, lower case. ``pinyin_syllables``
+is the toneless pinyin of a name, syllable by syllable (``伦教站`` → ``lun jiao zhan``), and
+``latin_key`` turns a Latin-script name into one key (``Lúnjiào Zhàn`` → ``lunjiaozhan``), so a
 row written in pinyin meets the entity written in characters.
 
 ``division_name_en`` writes the English name of an administrative division the way Chinese place
@@ -91,11 +91,6 @@ def pinyin_syllables(text: str) -> list[str]:
 
     syllables = lazy_pinyin(normalise(text).key, style=Style.NORMAL, errors="default", v_to_u=False)
     return [s.replace("ü", "v") for s in syllables if s]
-
-
-def pinyin_key(text: str) -> str:
-    """The toneless pinyin of ``text`` with nothing between syllables: ``伦教站`` → ``lunjiaozhan``."""
-    return latin_key("".join(pinyin_syllables(text)))
 
 
 def split_division_term(name: str) -> tuple[str, str]:

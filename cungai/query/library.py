@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from ..config import DEFAULT_ENGINE
 from ..errors import DataError, UsageError
-from ..rdf.namespaces import PREFIXES, XSD
+from ..rdf.namespaces import PREFIXES, XSD, curie
 from ..paths import project_paths
 from .results import QueryResult
 from ..rdf.sparql import declare_prefixes, inspect, query_form, refuse_surrogates, with_values
@@ -269,10 +269,52 @@ def run_query(
     query: StoredQuery | str, *, params: Mapping[str, str] | None = None, engine: str = DEFAULT_ENGINE,
     endpoint: str | None = None, build_dir: Path | str | None = None, queries_dir: Path | str | None = None,
 ) -> QueryResult:
-    """Run a stored query (by name or as loaded) with its parameters bound; defaults fill the rest."""
+    """Run a stored query (by name or as loaded) with its parameters bound; defaults fill the rest.
+
+    An IRI parameter may be given as a name (``park=北海工业区``): ``resolve_names`` turns it into
+    the IRI of the one entity it names, on the local build.
+    """
     stored = query if isinstance(query, StoredQuery) else get_query(query, queries_dir)
-    return run_sparql(stored.text, bindings=stored.bindings(params), engine=engine, endpoint=endpoint,
+    given = resolve_names(stored, params or {}, build_dir=build_dir, local=endpoint is None)
+    return run_sparql(stored.text, bindings=stored.bindings(given), engine=engine, endpoint=endpoint,
                       build_dir=build_dir)
+
+
+def resolve_names(stored: StoredQuery, given: Mapping[str, str], *, build_dir: Path | str | None = None,
+                  local: bool = True) -> dict[str, str]:
+    """``given`` with every IRI parameter given as a name replaced by the IRI of the entity it names
+    (``query.find``, on the build's Oxigraph store); an ambiguous or unknown name, or (``local``) an
+    IRI that names nothing in the graph, is a UsageError that lists the candidates."""
+    out = dict(given)
+    iri_params = {p.name: p for p in stored.params if p.type == "iri" and p.name in given}
+    if not iri_params:
+        return out
+    from .find import entity_exists, find_entities, resolve_entity
+    from .stores import OxigraphEngine, oxigraph_source
+
+    opened: list = []
+
+    def store():
+        if not opened:
+            opened.append(OxigraphEngine(oxigraph_source(_build_dir(build_dir))).store)
+        return opened[0]
+
+    for name, param in iri_params.items():
+        raw = given[name]
+        try:
+            iri = str(param.term(raw))
+        except UsageError:
+            if not raw.strip():
+                raise
+            out[name] = resolve_entity(store(), raw).iri
+            continue
+        if local and not entity_exists(store(), iri):
+            slug = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            close = [c for c in find_entities(store(), slug.replace("-", " "))[:5]]
+            hint = "; ".join(f"{curie(c.iri) or c.iri} {c.label}" for c in close)
+            raise UsageError(f"parameter {name}: {raw} names no entity of the graph / 图中没有这个实体"
+                             + (f"; close / 相近: {hint}" if hint else "; `cungai find TEXT` searches by name"))
+    return out
 
 
 def read_query_argument(argument: str) -> str:

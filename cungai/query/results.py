@@ -4,7 +4,7 @@ A ``QueryResult`` holds rdflib terms: rows of a SELECT, the answer of an ASK, th
 CONSTRUCT or DESCRIBE. Engines disagree on small things (Oxigraph types plain strings as
 ``xsd:string``, rdflib leaves them untyped); ``normal`` removes the difference, so results of the
 same query on rdflib and on Oxigraph compare equal. Writers: SPARQL 1.1 results JSON, XML, CSV and
-TSV, Markdown, a rich table; Turtle, N-Triples and JSON-LD for graphs.
+TSV, Markdown, a rich table; Turtle, N-Triples, JSON-LD and RDF/XML for graphs.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rdflib.term import Node
 from ..errors import UsageError
 from ..rdf.namespaces import PREFIXES, XSD, bind_prefixes, curie
 
-GRAPH_FORMATS = ("turtle", "nt", "jsonld")
+GRAPH_FORMATS = ("turtle", "nt", "jsonld", "rdfxml")
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -32,8 +32,9 @@ MEDIA_TYPES = {
     "turtle": "text/turtle",
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
-RDFLIB_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+RDFLIB_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "pretty-xml"}
 
 
 @dataclass
@@ -214,7 +215,7 @@ def to_table(result: QueryResult, *, title: str | None = None):
 
 
 def graph_text(graph: Graph, fmt: str) -> str:
-    """A result graph as Turtle, N-Triples (sorted lines) or JSON-LD (inline context, nothing fetched)."""
+    """A result graph as Turtle, N-Triples (sorted lines), JSON-LD (inline context, nothing fetched) or RDF/XML."""
     graph = bind_prefixes(graph)
     if fmt == "nt":
         lines = sorted(set(graph.serialize(format="nt").splitlines()) - {""})

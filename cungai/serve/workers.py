@@ -1,9 +1,10 @@
 """Oxigraph queries in child processes, so that a query past its time limit can really be stopped.
 
 A query cannot be interrupted inside Oxigraph from Python, and a thread cannot be killed. Each
-worker is therefore a child process with its own Oxigraph store loaded from ``kg.trig``; the
-server hands a query to an idle worker and waits at most the time limit. A worker that does not
-answer in time is killed (its CPU is freed at once) and replaced by a fresh one. Workers run the
+worker is therefore a child process with its own Oxigraph store: the build's ``store/`` opened
+read-only (RocksDB lets any number of processes read it at once, and opening takes milliseconds),
+or, for a build without one, ``kg.trig`` loaded into memory. The server hands a query to an idle
+worker and waits at most the time limit. A worker that does not answer in time is killed (its CPU is freed at once) and replaced by a fresh one. Workers run the
 query, cap the rows and write the answer in the requested format, so that all the heavy work
 happens under the deadline.
 """
@@ -36,20 +37,37 @@ class Answer:
     rows: int = 0
 
 
-def _serve(conn, trig: str) -> None:
-    """The child process: load the store, then answer queries until the pipe closes."""
+def _identity(path: Path) -> tuple[int, int] | None:
+    """What tells one store folder (or kg.trig) from the next build's at the same path."""
+    try:
+        stat = path.stat()
+    except OSError:  # between the two renames of a build's swap
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _serve(conn, source: str) -> None:
+    """The child process: open the store, then answer queries until the pipe closes.
+
+    A build swaps a new store into place while the server runs: the worker notices (another inode at
+    the same path) before its next query and opens the new one, so answers follow the latest build.
+    """
     from ..query.results import MEDIA_TYPES, render
     from ..query.stores import OxigraphEngine
 
-    engine = OxigraphEngine(Path(trig))
+    path = Path(source)
+    opened, engine = _identity(path), OxigraphEngine(path)
     conn.send(("ready", None))
     while True:
         try:
-            text, fmt, max_rows = conn.recv()
+            text, fmt, max_rows, dataset = conn.recv()
         except EOFError:
             return
         try:
-            result = engine.run(text, limit=max_rows).capped(max_rows)
+            current = _identity(path)
+            if current is not None and current != opened:
+                opened, engine = current, OxigraphEngine(path)
+            result = engine.run(text, limit=max_rows, dataset=dataset).capped(max_rows)
             body = render(result, fmt).encode("utf-8")
             conn.send(("ok", Answer(MEDIA_TYPES[fmt], body, result.truncated, result.size)))
         except CungaiError as exc:
@@ -61,9 +79,9 @@ def _serve(conn, trig: str) -> None:
 class Worker:
     """One child process with an Oxigraph store."""
 
-    def __init__(self, trig: Path, context):
+    def __init__(self, source: Path, context):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, str(trig)), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, str(source)), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -79,9 +97,9 @@ class Worker:
                 raise CungaiError(f"a query worker did not start (exit code {self.process.exitcode})") from None
             self.ready = True
 
-    def ask(self, text: str, fmt: str, max_rows: int | None, timeout: float) -> Answer:
+    def ask(self, text: str, fmt: str, max_rows: int | None, timeout: float, dataset=None) -> Answer:
         try:
-            self.conn.send((text, fmt, max_rows))
+            self.conn.send((text, fmt, max_rows, dataset))
             if not self.conn.poll(timeout):
                 self.stop()
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
@@ -107,8 +125,9 @@ class Worker:
 class WorkerPool:
     """A fixed number of workers; each query takes an idle one, a stopped one is replaced."""
 
-    def __init__(self, trig: Path, *, size: int = 2, start_timeout: float = 60.0):
-        self.trig = Path(trig)
+    def __init__(self, source: Path, *, size: int = 2, start_timeout: float = 60.0):
+        """``source``: a build's ``store/`` folder or a ``kg.trig`` file (``stores.oxigraph_source``)."""
+        self.source = Path(source)
         self.size = size
         self.start_timeout = start_timeout
         self.context = multiprocessing.get_context("spawn")
@@ -116,20 +135,22 @@ class WorkerPool:
         self.lock = threading.Lock()
         self.closed = False
         for _ in range(size):
-            self.idle.put(Worker(self.trig, self.context))
+            self.idle.put(Worker(self.source, self.context))
 
-    def run(self, text: str, fmt: str, *, max_rows: int | None, timeout: float) -> Answer:
-        """Run ``text`` on an idle worker and return its written answer, or raise QueryTimeout."""
+    def run(self, text: str, fmt: str, *, max_rows: int | None, timeout: float, dataset=None) -> Answer:
+        """Run ``text`` on an idle worker and return its written answer, or raise QueryTimeout.
+
+        ``dataset``: the default and named graphs the query sees (``stores.GraphSelection``), if not the store's."""
         try:
             worker = self.idle.get(timeout=timeout + self.start_timeout)
         except queue.Empty:
             raise QueryTimeout("every query worker is busy; try again later") from None
         try:
             worker.wait_ready(self.start_timeout)
-            return worker.ask(text, fmt, max_rows, timeout)
+            return worker.ask(text, fmt, max_rows, timeout, dataset)
         except BaseException:
             if not worker.alive:  # stopped at the deadline, or crashed: a fresh one takes its place
-                worker = Worker(self.trig, self.context)
+                worker = Worker(self.source, self.context)
             raise
         finally:
             if self.closed:

@@ -1,7 +1,9 @@
 /* cungai-kg: links to pages that only `cungai serve` renders (the build wrote the pages of the most
  * central entities; the server renders any other on demand). Opened from the file system, such a
  * link would lead to a missing file: it becomes plain text with a note. Other scripts ask
- * window.cungaiLinks.usable(href, served) before they make a link. */
+ * window.cungaiLinks.usable(href, served) before they make a link. Served, every IRI shown
+ * (data-iri) becomes a link to the server's own resolver of it (/id/…, /source/…, /graph/…,
+ * /ontology), which answers browsers with the page and RDF clients with RDF. */
 (function () {
   "use strict";
 
@@ -11,7 +13,20 @@
   function usable(href, served) { return !!href && !(served && offline); }
   window.cungaiLinks = { offline: offline, usable: usable, note: NOTE };
 
-  if (!offline) return;
+  var RESOLVED = /\/(?:id|source|graph)\/.+$|\/ontology(?:#.*)?$/;
+  if (!offline) {
+    document.querySelectorAll("[data-iri]").forEach(function (code) {
+      var local = RESOLVED.exec(code.getAttribute("data-iri") || "");
+      if (!local) return;
+      var a = document.createElement("a");
+      a.href = local[0];
+      a.textContent = code.textContent;
+      a.title = "HTML · Turtle · JSON-LD · RDF/XML (Accept)";
+      code.textContent = "";
+      code.appendChild(a);
+    });
+    return;
+  }
   document.querySelectorAll("a[data-on-demand]").forEach(function (a) {
     var span = document.createElement("span");
     span.className = (a.className || "") + " no-page";

@@ -1,4 +1,5 @@
 """The ``cungai`` command: each subcommand parses its options, makes one library call, prints.
+The commands that ask the built graph (query, sparql, find, store) live in ``cli.asking``.
 
 Exit codes: 0 ok, 1 invalid data, 2 usage error, 3 environment problem (see README).
 """
@@ -12,12 +13,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from .config import (
-    CHECKS, DEFAULT_CHECKS, DEFAULT_ENGINE, ENGINES, FULL_CHECKS_MAX_TRIPLES, HOST, MAX_REQUEST_BYTES, MAX_ROWS, PORT,
-    QUERY_TIMEOUT_S, QUERY_WORKERS,
+from .. import __version__
+from ..config import (
+    CHECKS, DEFAULT_CHECKS, FULL_CHECKS_MAX_TRIPLES, HOST, MAX_REQUEST_BYTES, MAX_ROWS, PORT, QUERY_TIMEOUT_S,
+    QUERY_WORKERS,
 )
-from .errors import CungaiError
+from ..errors import CungaiError
+from .asking import find, query, sparql, store_command
 
 console = Console(stderr=True)
 
@@ -44,6 +46,10 @@ def main() -> None:
     """
 
 
+for command in (query, sparql, find, store_command):
+    main.add_command(command)
+
+
 @main.command()
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project folder (default: this checkout or $CUNGAI_ROOT).")
@@ -63,8 +69,8 @@ def build(root: Path | None, out_dir: Path | None, base: str | None, checks: str
       cungai build --out /tmp/kg
       cungai build --root /tmp/district --checks scale
     """
-    from .build.pipeline import build as run_build
-    from .rdf.namespaces import BASE
+    from ..build.pipeline import build as run_build
+    from ..rdf.namespaces import BASE
 
     with console.status("building…") as status:
         result = run_build(root=root, out_dir=out_dir, base=base or BASE, checks=checks,
@@ -126,8 +132,8 @@ def check(sources: tuple[str, ...], register: bool, root: Path | None) -> None:
       cungai check graph/lunjiao-2019-12-06.trig --register
       cungai check            # every source changed since the last build
     """
-    from .checks.curation import check as run_check
-    from .errors import DataError
+    from ..checks.curation import check as run_check
+    from ..errors import DataError
 
     report = run_check(sources, root=root, register=register)
     click.echo("\n".join(report.lines()))
@@ -168,7 +174,7 @@ def source_add(file: Path, source_id: str, title: str | None, title_en: str | No
       cungai source add ~/news.txt --id lunjiao-2020-01-15 --title-en "…" --url https://example.org/news/1
       cungai check lunjiao-2020-01-15
     """
-    from .project.scaffold import add_source
+    from ..project.scaffold import add_source
 
     added = add_source(file, source_id=source_id, title=title, title_en=title_en, date=date, url=url, lang=lang,
                        root=root)
@@ -194,8 +200,8 @@ def slug(text: str, kind: str | None, root: Path | None) -> None:
       cungai slug 北海工业区                  # beihai-gongyequ (taken: park:beihai-gongyequ 北海工业区)
       cungai slug 卢德全 --kind person        # lu-dequan
     """
-    from .errors import DataError
-    from .project.slugs import propose
+    from ..errors import DataError
+    from ..project.slugs import propose
 
     proposal = propose(text, kind=kind, root=root)
     click.echo(proposal.slug)
@@ -210,115 +216,6 @@ def slug(text: str, kind: str | None, root: Path | None) -> None:
 # Asking the graph: the query library, ad-hoc SPARQL, the endpoint, publishing
 # ---------------------------------------------------------------------------------------------
 
-OUTPUT_FORMATS = ("table", "csv", "json", "md", "xml", "tsv", "turtle", "nt", "jsonld")
-
-
-def _engine_options(command):
-    """--engine, --endpoint, --build and --format, shared by `query` and `sparql`."""
-    command = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="Folder with kg.trig (default: ROOT/build).")(command)
-    command = click.option("--endpoint", default=None, metavar="URL",
-                           help="Run on a remote SPARQL 1.1 endpoint instead of the local build.")(command)
-    command = click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
-                           help="Local engine: Oxigraph (the build's store), or rdflib in memory.")(command)
-    command = click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True,
-                           help="table, csv, json (SPARQL results JSON), md; xml, tsv; turtle, nt, jsonld for graphs.")(command)
-    return command
-
-
-def _print_result(result, fmt: str, *, title: str | None = None) -> None:
-    from .query.results import render, to_table
-
-    if fmt == "table" and not result.is_graph:
-        if result.form == "ASK":
-            click.echo("true" if result.boolean else "false")
-            return
-        out = Console()
-        out.print(to_table(result, title=title))
-        out.print(f"{len(result.rows)} row(s)" + (" (truncated)" if result.truncated else ""), style="dim")
-        return
-    click.echo(render(result, "turtle" if fmt == "table" else fmt), nl=False)
-
-
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    from .errors import UsageError
-
-    params: dict[str, str] = {}
-    for pair in pairs:
-        name, eq, value = pair.partition("=")
-        if not eq or not name.strip():
-            raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
-        params[name.strip()] = value
-    return params
-
-
-@main.command()
-@click.argument("name", required=False)
-@click.option("--list", "list_queries", is_flag=True, help="List the library's questions with their titles.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the query (repeatable).")
-@click.option("--show", is_flag=True, help="Print the query with its parameters bound (as VALUES) instead of running it.")
-@_engine_options
-def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: bool, fmt: str, engine: str,
-          endpoint: str | None, build_dir: Path | None) -> None:
-    """Run a question of the query library (queries/*.rq) on the built graph.
-
-    \b
-    Examples:
-      cungai query --list
-      cungai query officials
-      cungai query park-profile --param park=park:beihai-gongyequ --param lang=en --format md
-      cungai query quantitative-outcomes --engine rdflib --format csv
-      cungai query officials --endpoint http://127.0.0.1:7878/query
-    """
-    from .errors import UsageError
-    from .query.library import get_query, library, run_query
-
-    if list_queries:
-        _print_library(library())
-        return
-    if not name:
-        raise UsageError("name a query (see `cungai query --list`)")
-    stored = get_query(name)
-    given = _parse_params(params)
-    if show:
-        click.echo(stored.bound_text(given), nl=False)
-        return
-    result = run_query(stored, params=given, engine=engine, endpoint=endpoint, build_dir=build_dir)
-    _print_result(result, fmt, title=f"{stored.title_zh} · {stored.title_en}")
-
-
-def _print_library(queries) -> None:
-    table = Table(title="问题库 / query library")
-    table.add_column("name", no_wrap=True)
-    for column in ("标题", "title", "CQ", "parameters"):
-        table.add_column(column, overflow="fold")
-    for q in queries.values():
-        params = ", ".join(f"{p.name}={p.default}" if p.default is not None else p.name for p in q.params)
-        table.add_row(q.name, q.title_zh, q.title_en, ", ".join(map(str, q.questions)), params)
-    Console().print(table)
-
-
-@main.command()
-@click.argument("file_or_text")
-@_engine_options
-def sparql(file_or_text: str, fmt: str, engine: str, endpoint: str | None, build_dir: Path | None) -> None:
-    """Run an ad-hoc SPARQL query (a file, `-` for stdin, or the text itself) on the built graph.
-
-    The project's prefixes (cg:, rdfs:, org:, park: …) may be used without declaring them.
-
-    \b
-    Examples:
-      cungai sparql 'SELECT ?park ?label WHERE { ?park a cg:IndustrialPark ; rdfs:label ?label }'
-      cungai sparql my-question.rq --format csv
-      echo 'ASK { ?s a cg:Official }' | cungai sparql -
-    """
-    from .query.library import read_query_argument, run_sparql
-
-    text = read_query_argument(file_or_text)
-    result = run_sparql(text, engine=engine, endpoint=endpoint, build_dir=build_dir, project_prefixes=True)
-    _print_result(result, fmt)
-
-
 @main.command()
 @click.option("--host", default=HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=PORT, show_default=True, type=int, help="Port to listen on.")
@@ -329,29 +226,32 @@ def sparql(file_or_text: str, fmt: str, engine: str, endpoint: str | None, build
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose web pages may read answers (repeatable; '*' for any). Default: none.")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder with kg.trig and views/ (default: ROOT/build).")
+              help="Build folder with store/ (or kg.trig) and views/ (default: ROOT/build).")
 def serve(host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int,
           cors_origins: tuple[str, ...], build_dir: Path | None) -> None:
-    """Serve the built graph read-only: SPARQL 1.1 endpoint at /sparql, query page at /, views at /views/.
+    """Serve the built graph read-only: SPARQL 1.1 endpoint at /sparql, IRIs that resolve at /id/…,
+    query page at /, views at /views/.
 
     \b
     Example:
       cungai serve --port 8000 --timeout 5 --max-rows 5000
       cungai serve --cors-origin https://example.org   # pages of example.org may query it
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
+      curl -H 'Accept: text/turtle' http://127.0.0.1:8000/id/person/lu-dequan
     """
-    from .errors import EnvironmentProblem
-    from .paths import project_paths
+    from ..errors import EnvironmentProblem
+    from ..paths import project_paths
 
     try:
-        from .serve.endpoint import ServerSettings, serve as run_server
+        from ..serve.endpoint import ServerSettings, serve as run_server
     except ImportError:
-        raise EnvironmentProblem("`cungai serve` needs FastAPI and uvicorn: pip install -e '.[server]'") from None
+        raise EnvironmentProblem("`cungai serve` needs FastAPI and uvicorn (dependencies of the package): "
+                                 "run `make run`, or pip install -e . / 缺少 FastAPI 与 uvicorn：请运行 make run") from None
 
     settings = ServerSettings(build_dir=build_dir or project_paths().build_dir, timeout=timeout, max_rows=max_rows,
                               max_request_bytes=max_request_bytes, workers=workers, cors_origins=cors_origins)
     console.print(f"SPARQL endpoint: http://{host}:{port}/sparql · query page: http://{host}:{port}/ · "
-                  f"views: http://{host}:{port}/views/")
+                  f"views: http://{host}:{port}/views/ · IRIs: http://{host}:{port}/id/…")
     run_server(settings, host=host, port=port)
 
 
@@ -373,7 +273,7 @@ def publish(store_url: str, user: str | None, password: str | None, auth: str, b
       cungai publish --store http://127.0.0.1:7878/store
       cungai publish --store http://localhost:8890/sparql-graph-crud-auth --user dba --auth digest
     """
-    from .query.publish import publish as run_publish
+    from ..query.publish import publish as run_publish
 
     report = run_publish(store_url, build_dir=build_dir, user=user, password=password, auth=auth)
     table = Table(title=f"published to {report.store}")
@@ -407,7 +307,7 @@ def link(table: Path, name: str, label_column: str, id_column: str | None, type_
     Example:
       cungai link parks.csv --name lunjiao-parks --label-column 名称 --id-column 编号 --type cg:Place
     """
-    from .link.tables import link_table
+    from ..link.tables import link_table
 
     result = link_table(table, name=name, label_column=label_column, id_column=id_column, type_=type_,
                         root=root, out_dir=out_dir)
@@ -436,8 +336,8 @@ def ids(update: bool, root: Path | None) -> None:
       cungai ids            # dropped or unregistered IRIs → exit 1 with the list
       cungai ids --update   # register the new ones
     """
-    from .errors import DataError
-    from .project.iris import check_ids, update_ids
+    from ..errors import DataError
+    from ..project.iris import check_ids, update_ids
 
     path, diff = update_ids(root) if update else check_ids(root)
     if update:
@@ -461,8 +361,8 @@ def adcodes(check: bool, root: Path | None) -> None:
     Example:
       cungai adcodes --check
     """
-    from .link.adcodes import generated_files, write_generated
-    from .errors import DataError
+    from ..link.adcodes import generated_files, write_generated
+    from ..errors import DataError
 
     if check:
         stale = [f.path for f in generated_files(root) if not f.up_to_date]
@@ -488,7 +388,7 @@ def synth(triples: int, out_dir: Path, seed: int) -> None:
       cungai synth --triples 100000 --out /tmp/district-100k --seed 1
       cungai build --root /tmp/district-100k
     """
-    from .synth.generate import synthesize
+    from ..synth.generate import synthesize
 
     summary = synthesize(out_dir, triples=triples, seed=seed)
     click.echo(
