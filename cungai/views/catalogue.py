@@ -165,7 +165,7 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
     spans = {(spell(graph), spell(target)): ((span.source_id, span.start, span.end), span.exact)
              for (graph, target), span in context.spans.items()}
     source_rows = []
-    for graph, subject, predicate, value, target in raw.rows(LINK_STATEMENTS):
+    for graph, subject, predicate, value, target, *_ in raw.rows(LINK_STATEMENTS):
         found = spans.get((graph, target))
         key = (subject, predicate, value)
         known = quoted.get(key)

@@ -15,7 +15,8 @@ this module holds what it renders with:
   positions are computed at build time (``analysis.layout``) and physics is off;
 - ``entity/{kind}/{slug}.html``: ``ENTITY_PAGES_MAX`` entity pages (those the graph pages draw
   first, the most central first): statements grouped by property (``STATEMENTS_MAX`` rows each,
-  the rest counted) with their evidence in context, inferred facts marked, its neighbourhood as a
+  the rest counted) with their evidence in context (each quote's source, date and
+  claim: planned, aimed at, opinion, under way, according to whom), inferred facts marked, its neighbourhood as a
   small graph. ``cungai serve`` renders the page of any other entity when it is asked for, at the
   same URL; links to such pages carry ``data-on-demand`` and become plain text from ``file://``;
 - ``article/{source}.html``: each source text with every evidence span highlighted (the first
@@ -66,6 +67,9 @@ GRAPH_NODES_MAX = 1500
 ENTITY_PAGES_MAX = 300
 #: Beyond this many nodes a graph page gets positions computed at build time and no physics.
 LARGE_GRAPH = 400
+#: vis-network's dash pattern of a fact that every quote presents as planned or aimed at (inferred
+#: facts use the default dashes).
+PLANNED_DASHES = [2, 6]
 #: Annotated articles the build writes at most (by source id); ``cungai serve`` renders the others.
 ARTICLE_PAGES_MAX = 12
 #: An entity page lists at most this many statements of one property (the rest are counted).
@@ -262,7 +266,8 @@ def _graph(model: KnowledgeModel, measures: Mapping[str, Centrality], styles: di
             "to_zh": model.node_label(fact.object, "zh"), "to_en": model.node_label(fact.object, "en"),
             "evidence": [evidence_view(model, e) for e in fact.evidence[:quotes]],
             "citations": list(fact.citations),
-            "dashes": fact.inferred,
+            "planned": fact.prospective,
+            "dashes": True if fact.inferred else PLANNED_DASHES if fact.prospective else False,
         })
     return GraphView(spec, nodes, edges, legend_of(nodes), total=len(nodes))
 

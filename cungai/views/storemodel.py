@@ -22,16 +22,17 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..rdf.namespaces import BASE, XSD, graph_role, prefix_block
+from ..rdf.namespaces import BASE, CG, RDF, XSD, graph_role, prefix_block
 from ..rdf.sparql import where_brace
 from ..rdf.terms import nt
 from .viewmodel import (
-    Entity, Evidence, FactRow, KnowledgeModel, assemble_model, is_fact,
+    Claim, Entity, Evidence, FactRow, KnowledgeModel, assemble_model, is_fact,
 )
 
 #: A SELECT runner: query text and bindings (variable → RDF term, or a list of terms for a VALUES
@@ -42,9 +43,13 @@ PREFIXES = prefix_block("rdf", "rdfs", "skos", "cg", "oa", "dcterms")
 
 #: The reified facts of a graph with their annotation targets (DESIGN §4), the one pattern every
 #: query of the evidence starts from: ``statements(FILTER)`` adds a filter on ?s ?p ?o.
-STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target WHERE {
+#: Each annotation also says how its quote presents the fact and who asserts it there (``?claim``,
+#: ``?voice``: graph/README.md, claims).
+STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target ?claim ?voice WHERE {
   GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
+             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target .
+             OPTIONAL { ?annotation cg:claimStatus ?claim }
+             OPTIONAL { ?annotation cg:accordingTo ?voice } }
 """
 
 
@@ -68,6 +73,14 @@ SPANS = PREFIXES + """SELECT ?g ?target ?source ?start ?end ?exact ?prefix ?suff
 }"""
 
 CITATIONS = PREFIXES + """SELECT ?g ?s ?c WHERE { GRAPH ?g { ?s dcterms:source ?c } }"""
+
+#: The names of the claim statuses and of everyone who asserts a fact (few: speakers and sources).
+CLAIM_NAMES = PREFIXES + """SELECT ?x ?label WHERE {
+  { SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x a cg:ClaimStatus } } }
+  UNION
+  { SELECT DISTINCT ?x WHERE { GRAPH ?g { ?annotation cg:accordingTo ?x } } }
+  GRAPH ?h { ?x rdfs:label ?label }
+}"""
 
 #: A whole (small) graph: the ontology, the sources' metadata.
 GRAPH_TRIPLES = """SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"""
@@ -297,6 +310,8 @@ class StoreContext:
                 self.metadata += _graph_of(select, name)
         self._citations: dict[Node, tuple[str, ...]] | None = None
         self._spans: dict[tuple[Node, Node], Evidence] | None = None
+        self._claims: dict[tuple[Node | None, Node | None], Claim | None] = {}
+        self._claim_names: dict[Node, dict[str, str]] | None = None
 
     def graph(self, role: str) -> list[Node]:
         return sorted((name for name, r in self.roles.items() if r == role), key=str)
@@ -334,8 +349,27 @@ class StoreContext:
         for row in self.select(statements, bindings):
             span = spans.get((row["g"], row["target"]))
             if span is not None:
-                found[(row["g"], (row["s"], row["p"], row["o"]))].add(span)
+                claim = self.claim(row.get("claim"), row.get("voice"))
+                found[(row["g"], (row["s"], row["p"], row["o"]))].add(replace(span, claim=claim) if claim else span)
         return {key: sorted(located, key=lambda e: (e.source_id, e.start, e.end)) for key, located in found.items()}
+
+    def claim(self, status: Node | None, voice: Node | None) -> Claim | None:
+        """The claim of an annotation with ``status`` and ``voice``, named (one object per pair)."""
+        key = (status, voice)
+        if key not in self._claims:
+            if self._claim_names is None:
+                self._claim_names = defaultdict(dict)
+                for row in self.select(CLAIM_NAMES, {}):
+                    label = row["label"]
+                    lang = (getattr(label, "language", None) or "zh").split("-")[0]
+                    self._claim_names[row["x"]].setdefault(lang, str(label))
+            names = self._claim_names
+            voiced = voice is not None and (voice, RDF.type, CG.SourceDocument) not in self.metadata
+            self._claims[key] = None if status is None else Claim(
+                str(status).rsplit("/", 1)[-1],
+                (names[status].get("zh", ""), names[status].get("en", "")),
+                (names[voice].get("zh", ""), names[voice].get("en", "")) if voiced else ("", ""))
+        return self._claims[key]
 
     def assemble(self, rows: Iterable[FactRow], sources: Sequence, **entities) -> KnowledgeModel:
         return assemble_model(self.base, rows, ontology=self.ontology, metadata=self.metadata, sources=sources,
