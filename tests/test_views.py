@@ -30,7 +30,7 @@ from cungai.views.analysis import measure
 from cungai.views.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_page, open_page, require_browser
 from cungai.build.pipeline import build
 from cungai.errors import EnvironmentProblem
-from cungai.views.pagemodels import entity_href
+from cungai.views.pagemodels import article_href, entity_href
 from conftest import load_sources
 from cungai.synth.generate import synthesize
 from cungai.views.pages import GRAPH_VIEWS, LARGE_GRAPH
@@ -305,6 +305,20 @@ def test_planned_and_attributed_facts_are_marked(views, tab, model):
     assert not any(e["planned"] for e in data["edges"] if e["dashes"] is True)  # inferred ones stay dashed
     legend = (views / "graph" / "whole.html").read_text(encoding="utf-8")
     assert "点线 = 计划中或目标" in legend and "dotted: planned or aimed at" in legend
+
+
+def test_every_entity_a_source_states_has_a_page_and_every_source_its_article(views, model):
+    """No cap on the article: each entity with a quote gets its static page, each source its annotated
+    article, and the index lists every source with its coverage."""
+    quoted = {node for f in model.facts if f.evidence for node in (f.subject, f.object) if node in model.entities}
+    hrefs = {entity_href(model.entities[iri]) for iri in quoted} - {""}
+    assert len(hrefs) > 200
+    assert not [href for href in sorted(hrefs) if not (views / href).is_file()]
+    index = (views / "index.html").read_text(encoding="utf-8")
+    for source_id in model.sources:
+        assert (views / article_href(source_id)).is_file()
+        assert f"<code>{source_id}</code>" in index
+    assert "97.2%" in index or "100.0%" in index  # coverage from report.json
 
 
 def test_article_hover_lists_the_facts_and_click_opens_the_entity(views, tab):
