@@ -43,13 +43,9 @@ PREFIXES = prefix_block("rdf", "rdfs", "skos", "cg", "oa", "dcterms")
 
 #: The reified facts of a graph with their annotation targets (DESIGN §4), the one pattern every
 #: query of the evidence starts from: ``statements(FILTER)`` adds a filter on ?s ?p ?o.
-#: Each annotation also says how its quote presents the fact and who asserts it there (``?claim``,
-#: ``?voice``: graph/README.md, claims).
-STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target ?claim ?voice WHERE {
+STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target ?annotation WHERE {
   GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target .
-             OPTIONAL { ?annotation cg:claimStatus ?claim }
-             OPTIONAL { ?annotation cg:accordingTo ?voice } }
+             ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
 """
 
 
@@ -74,6 +70,12 @@ SPANS = PREFIXES + """SELECT ?g ?target ?source ?start ?end ?exact ?prefix ?suff
 
 CITATIONS = PREFIXES + """SELECT ?g ?s ?c WHERE { GRAPH ?g { ?s dcterms:source ?c } }"""
 
+#: How each annotation's quote presents its fact and who asserts it there (graph/README.md, claims):
+#: read once for the whole store, like ``SPANS`` (an OPTIONAL in the statements' pattern made
+#: Oxigraph walk every annotation again for each VALUES block of entities: 10× slower pages).
+CLAIMS = PREFIXES + """SELECT ?g ?annotation ?claim ?voice WHERE {
+  GRAPH ?g { ?annotation cg:claimStatus ?claim ; cg:accordingTo ?voice }
+}"""
 #: The names of the claim statuses and of everyone who asserts a fact (few: speakers and sources).
 CLAIM_NAMES = PREFIXES + """SELECT ?x ?label WHERE {
   { SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x a cg:ClaimStatus } } }
@@ -310,8 +312,7 @@ class StoreContext:
                 self.metadata += _graph_of(select, name)
         self._citations: dict[Node, tuple[str, ...]] | None = None
         self._spans: dict[tuple[Node, Node], Evidence] | None = None
-        self._claims: dict[tuple[Node | None, Node | None], Claim | None] = {}
-        self._claim_names: dict[Node, dict[str, str]] | None = None
+        self._claims: dict[tuple[Node, Node], Claim] | None = None
 
     def graph(self, role: str) -> list[Node]:
         return sorted((name for name, r in self.roles.items() if r == role), key=str)
@@ -344,32 +345,35 @@ class StoreContext:
 
     def evidence(self, statements: str, bindings: Mapping[str, object]) -> dict[tuple, list[Evidence]]:
         """For each (graph, triple) that ``statements`` finds reified in a source graph: its quotes, sorted."""
-        spans = self.spans
+        spans, claims = self.spans, self.claims
         found: dict[tuple, set[Evidence]] = defaultdict(set)
         for row in self.select(statements, bindings):
             span = spans.get((row["g"], row["target"]))
             if span is not None:
-                claim = self.claim(row.get("claim"), row.get("voice"))
+                claim = claims.get((row["g"], row["annotation"]))
                 found[(row["g"], (row["s"], row["p"], row["o"]))].add(replace(span, claim=claim) if claim else span)
         return {key: sorted(located, key=lambda e: (e.source_id, e.start, e.end)) for key, located in found.items()}
 
-    def claim(self, status: Node | None, voice: Node | None) -> Claim | None:
-        """The claim of an annotation with ``status`` and ``voice``, named (one object per pair)."""
-        key = (status, voice)
-        if key not in self._claims:
-            if self._claim_names is None:
-                self._claim_names = defaultdict(dict)
-                for row in self.select(CLAIM_NAMES, {}):
-                    label = row["label"]
-                    lang = (getattr(label, "language", None) or "zh").split("-")[0]
-                    self._claim_names[row["x"]].setdefault(lang, str(label))
-            names = self._claim_names
-            voiced = voice is not None and (voice, RDF.type, CG.SourceDocument) not in self.metadata
-            self._claims[key] = None if status is None else Claim(
-                str(status).rsplit("/", 1)[-1],
-                (names[status].get("zh", ""), names[status].get("en", "")),
-                (names[voice].get("zh", ""), names[voice].get("en", "")) if voiced else ("", ""))
-        return self._claims[key]
+    @property
+    def claims(self) -> dict[tuple[Node, Node], Claim]:
+        """The claim of every annotation of the source graphs, by (graph, annotation): one object per
+        (status, voice), named in zh and en."""
+        if self._claims is None:
+            names: dict[Node, dict[str, str]] = defaultdict(dict)
+            for row in self.select(CLAIM_NAMES, {}):
+                label = row["label"]
+                names[row["x"]].setdefault((getattr(label, "language", None) or "zh").split("-")[0], str(label))
+            shared: dict[tuple[Node, Node], Claim] = {}
+            self._claims = {}
+            for row in self.select(CLAIMS, {}):
+                status, voice = row["claim"], row["voice"]
+                if (status, voice) not in shared:
+                    voiced = (voice, RDF.type, CG.SourceDocument) not in self.metadata
+                    shared[(status, voice)] = Claim(
+                        str(status).rsplit("/", 1)[-1], (names[status].get("zh", ""), names[status].get("en", "")),
+                        (names[voice].get("zh", ""), names[voice].get("en", "")) if voiced else ("", ""))
+                self._claims[(row["g"], row["annotation"])] = shared[(status, voice)]
+        return self._claims
 
     def assemble(self, rows: Iterable[FactRow], sources: Sequence, **entities) -> KnowledgeModel:
         return assemble_model(self.base, rows, ontology=self.ontology, metadata=self.metadata, sources=sources,
