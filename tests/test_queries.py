@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -122,14 +123,54 @@ def test_parameters_change_the_answer(name, given, expected, answer):
     assert rows_of(memory) != rows_of(answer("rdflib", path))
 
 
+#: Columns that say a row rests on evidence; a query that shows any of them names the source too.
+EVIDENCE_COLUMNS = {"quote", "start", "claimStatus", "accordingTo"}
+SOURCE_COLUMNS = ("sourceId", "title", "issued")
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_facts_name_their_source(path, answer):
+    """Every question that shows a quote, an offset, a claim status or who asserts it has the source's
+    id, title and date beside them, and they are bound on exactly the rows whose evidence is."""
+    result = answer("oxigraph", path)
+    shown = EVIDENCE_COLUMNS & set(result.variables)
+    if not shown:
+        return
+    assert set(SOURCE_COLUMNS) <= set(result.variables), f"{path.name}: no source columns beside {sorted(shown)}"
+    at = {column: result.variables.index(column) for column in (*shown, *SOURCE_COLUMNS)}
+    expected = {"lunjiao-2019-12-06"} if path.stem not in SEVERAL_SOURCES else {"mini-2020-01-01", "shili-2020-03-01"}
+    seen = set()
+    for row in result.rows:
+        has_evidence = any(row[at[c]] is not None for c in shown)
+        if has_evidence:
+            assert all(row[at[c]] is not None for c in SOURCE_COLUMNS), f"{path.name}: evidence without its source: {row}"
+            seen.add(str(row[at["sourceId"]]))
+    assert seen <= expected and seen, f"{path.name}: sources {seen}"
+
+
+def test_a_fact_stated_by_two_sources_gives_a_row_for_each(two_sources):
+    """The earliest quote is taken per source: a fact of both articles shows both, each with its own
+    quote and offsets, ordered by the sources' dates (offsets of different articles never mix)."""
+    engine = OxigraphEngine(two_sources.out_dir / "kg.trig")
+    query = load_query(REPO / "queries" / "search-evidence.rq")
+    rows = rows_of(engine.run(query.text, query.bindings({"text": "示例"})))
+    sources = [str(row[0]) for row in rows]
+    assert set(sources) == {"mini-2020-01-01", "shili-2020-03-01"}
+    assert sources == sorted(sources, key=lambda s: s != "mini-2020-01-01")  # the earlier source first
+
+
 EARLIEST_QUOTES = """
 @prefix cg: <https://w3id.org/cungai/ontology#> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix oa: <http://www.w3.org/ns/oa#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix : <https://w3id.org/cungai/id/test/> .
+@prefix src: <https://w3id.org/cungai/source/> .
 <https://w3id.org/cungai/graph/source/test> {
+  src:test dcterms:title "测试文章"@zh ; dcterms:issued "2020-01-02"^^xsd:date .
   :a a cg:Official ; rdfs:label "甲"@zh ; org:holds :post-a .
   :b a cg:Official ; rdfs:label "乙"@zh ; org:holds :post-b .
   :post-a org:postIn :body ; rdfs:label "甲职"@zh .
@@ -147,13 +188,13 @@ EARLIEST_QUOTES = """
   :n5 oa:hasBody :gain-of ; oa:hasTarget :at20 ; cg:claimStatus :opinion ; cg:accordingTo :b .
   :planned rdfs:label "计划中"@zh . :reported rdfs:label "已报道为事实"@zh . :opinion rdfs:label "观点"@zh .
   :src rdfs:label "来源"@zh .
-  :at5 oa:hasSelector :at5-position , :at5-quote .
+  :at5 oa:hasSource src:test ; oa:hasSelector :at5-position , :at5-quote .
   :at5-position oa:start 5 ; oa:end 9 .
   :at5-quote oa:exact "甲先任职" .
-  :at20 oa:hasSelector :at20-position , :at20-quote .
+  :at20 oa:hasSource src:test ; oa:hasSelector :at20-position , :at20-quote .
   :at20-position oa:start 20 ; oa:end 24 .
   :at20-quote oa:exact "乙任职" .
-  :at40 oa:hasSelector :at40-position , :at40-quote .
+  :at40 oa:hasSource src:test ; oa:hasSelector :at40-position , :at40-quote .
   :at40-position oa:start 40 ; oa:end 44 .
   :at40-quote oa:exact "甲再任职" .
 }
@@ -174,10 +215,11 @@ def test_each_fact_gets_its_own_earliest_quote(store, tmp_path):
         return [tuple(None if t is None else t.toPython() for t in row)
                 for row in rows_of(engine.run(query.text, query.bindings()))]
 
-    assert rows("officials") == [("甲", "甲职", None, "机构", "甲先任职", 5, 9, "已报道为事实", "来源"),
-                                 ("乙", "乙职", None, "机构", "乙任职", 20, 24, "已报道为事实", "乙")]
+    article = ("test", "测试文章", date(2020, 1, 2))
+    assert rows("officials") == [("甲", "甲职", None, "机构", *article, "甲先任职", 5, 9, "已报道为事实", "来源"),
+                                 ("乙", "乙职", None, "机构", *article, "乙任职", 20, 24, "已报道为事实", "乙")]
     # the status and speaker come from the annotation of that earliest quote, not from another one
-    assert rows("reported-outcomes") == [(20, "工作", "成效", None, None, None, "观点", "乙")]
+    assert rows("reported-outcomes") == [(*article, 20, "工作", "成效", None, None, None, "观点", "乙")]
 
 
 def _algebra(text: str) -> str:
@@ -230,7 +272,8 @@ def test_updates_and_service_never_run(store, engines):
 # --- the command line ------------------------------------------------------------------------
 
 def cli(*args: str, input: str | None = None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    # a terminal as wide as a reader's: at 80 columns rich wraps the twelve columns of `officials` mid-name
+    return CliRunner(env={"COLUMNS": "200"}).invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 def test_cli_lists_the_library():
@@ -253,7 +296,7 @@ def test_cli_query_formats(fmt, store, build_dir):
         data = json.loads(result.output)
         assert data["head"]["vars"][0] == "official" and data["results"]["bindings"]
     elif fmt == "csv":
-        assert result.output.splitlines()[0] == "official,post,role,body,quote,start,end,claimStatus,accordingTo"
+        assert result.output.splitlines()[0] == "official,post,role,body,sourceId,title,issued,quote,start,end,claimStatus,accordingTo"
     elif fmt == "md":
         assert result.output.startswith("| official | post |")
 

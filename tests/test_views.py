@@ -30,7 +30,7 @@ from cungai.views.analysis import measure
 from cungai.views.browser import INSTALL_HINT, VIEWPORT, chromium, new_checked_page, open_page, require_browser
 from cungai.build.pipeline import build
 from cungai.errors import EnvironmentProblem
-from cungai.views.pagemodels import entity_href
+from cungai.views.pagemodels import article_href, entity_href
 from conftest import load_sources
 from cungai.synth.generate import synthesize
 from cungai.views.pages import GRAPH_VIEWS, LARGE_GRAPH
@@ -279,6 +279,48 @@ def test_entity_page_of_lu_dequan_shows_his_post_with_its_quote(views, tab, mode
     assert check.ok, check.problems()
 
 
+def test_planned_and_attributed_facts_are_marked(views, tab, model):
+    """Each quote says how it presents its fact and who asserts it (its annotation's cg:claimStatus and
+    cg:accordingTo): the entity page shows a badge in zh and en, the graph pages draw a fact that every
+    quote presents as planned or aimed at dotted, and their legend says so."""
+    page, check = tab
+    open_page(page, check, views / "entity" / "outcome" / "cungai-tuidong-zuoyong.html")
+    opinion = page.locator("blockquote.evidence .badge.claim-opinion")
+    assert opinion.count() >= 1
+    assert "观点" in opinion.first.text_content() and "opinion" in opinion.first.text_content()
+    assert "据卢德全" in opinion.first.text_content() and "according to Lu Dequan" in opinion.first.text_content()
+    open_page(page, check, views / "entity" / "activity" / "lunjiao-chaichu.html")  # 拆除: planned, aimed, opinion
+    planned = page.locator("blockquote.evidence .badge.claim-planned")
+    assert planned.count() >= 1 and "计划中" in planned.first.text_content() and "planned" in planned.first.text_content()
+    open_page(page, check, views / "entity" / "goal" / "jixie-zhuangbei-chanye-zengzi-kuochan.html")
+    assert page.locator("li.value.prospective .badge.claim-planned").count() >= 1  # every quote: planned
+    assert check.ok, check.problems()
+    # a fact whose quotes all report it as done is not drawn dotted
+    reported = [f for f in model.facts if f.evidence and all(e.claim and e.claim.status == "reported" for e in f.evidence)]
+    assert reported and not any(f.prospective for f in reported)
+    data = graph_data(views / "graph" / "whole.html")
+    planned_edges = [e for e in data["edges"] if e["planned"]]
+    assert planned_edges and all(e["dashes"] == [2, 6] for e in planned_edges)
+    assert all(e["evidence"][0]["claim"]["prospective"] for e in planned_edges)
+    assert not any(e["planned"] for e in data["edges"] if e["dashes"] is True)  # inferred ones stay dashed
+    legend = (views / "graph" / "whole.html").read_text(encoding="utf-8")
+    assert "点线 = 计划中或目标" in legend and "dotted: planned or aimed at" in legend
+
+
+def test_every_entity_a_source_states_has_a_page_and_every_source_its_article(views, model):
+    """No cap on the article: each entity with a quote gets its static page, each source its annotated
+    article, and the index lists every source with its coverage."""
+    quoted = {node for f in model.facts if f.evidence for node in (f.subject, f.object) if node in model.entities}
+    hrefs = {entity_href(model.entities[iri]) for iri in quoted} - {""}
+    assert len(hrefs) > 200
+    assert not [href for href in sorted(hrefs) if not (views / href).is_file()]
+    index = (views / "index.html").read_text(encoding="utf-8")
+    for source_id in model.sources:
+        assert (views / article_href(source_id)).is_file()
+        assert f"<code>{source_id}</code>" in index
+    assert "97.2%" in index or "100.0%" in index  # coverage from report.json
+
+
 def test_article_hover_lists_the_facts_and_click_opens_the_entity(views, tab):
     page, check = tab
     open_page(page, check, views / "article" / "lunjiao-2019-12-06.html")
@@ -347,8 +389,9 @@ def hostile_project(target: Path) -> Path:
         facts = facts.replace(old, new)
     sentence = f"张三称{HOSTILE}与<b onmouseover=\"window.__pwned=1\">href</b>。\n"
     facts += (
-        "\nev:hostile {\n"
-        f"    ev:hostile cg:quote \"张三称{HOSTILE}\" .\n"
+        "\n@prefix status: <https://w3id.org/cungai/id/status/> .\nev:hostile {\n"
+        f"    ev:hostile cg:accordingTo person:zhang-san ; cg:claimStatus status:planned ;\n"
+        f"        cg:quote \"张三称{HOSTILE}\" .\n"
         f"    person:zhang-san skos:altLabel \"{HOSTILE}\"@zh .\n"
         "}\n"
     )

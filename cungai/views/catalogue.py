@@ -115,6 +115,7 @@ class Catalogue:
     links: list[tuple[URIRef, URIRef, URIRef, str]]  # (subject, predicate, object, role), every role
     shell: KnowledgeModel  # terms, class hierarchy and sources; ``entities`` is the catalogue's
     quotes: dict[tuple, str] = field(default_factory=dict)  # the first quote of each link of a source graph
+    stated: set[URIRef] = field(default_factory=set)  # the entities a source names or types (with a quote)
 
     _network: list | None = field(default=None, repr=False)
 
@@ -137,6 +138,7 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
     asserted: dict[URIRef, set[URIRef]] = defaultdict(set)
     inferred: dict[URIRef, set[URIRef]] = defaultdict(set)
     mentioned: set[URIRef] = set()
+    stated: set[URIRef] = set()
     for graph, subject, cls in raw.rows(TYPES):
         role = fact_roles.get(graph)
         entity, value = raw.entity(subject), raw.iri(cls)
@@ -144,6 +146,8 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
             continue
         (inferred if role == "inferred" else asserted)[entity].add(value)
         mentioned.add(entity)
+        if role == "source":
+            stated.add(entity)
     names: dict[URIRef, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     written_pinyin: dict[URIRef, list[str]] = defaultdict(list)
     pinyin = f"<{CG.pinyin}>"
@@ -153,6 +157,8 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
         if role is None or role == "inferred" or entity is None or value.startswith(("<", "_:")):
             continue
         mentioned.add(entity)
+        if role == "source":
+            stated.add(entity)
         text, lang = raw.literal(value)
         if predicate == pinyin:
             written_pinyin[entity].append(text)
@@ -165,7 +171,7 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
     spans = {(spell(graph), spell(target)): ((span.source_id, span.start, span.end), span.exact)
              for (graph, target), span in context.spans.items()}
     source_rows = []
-    for graph, subject, predicate, value, target in raw.rows(LINK_STATEMENTS):
+    for graph, subject, predicate, value, target, *_ in raw.rows(LINK_STATEMENTS):
         found = spans.get((graph, target))
         key = (subject, predicate, value)
         known = quoted.get(key)
@@ -201,7 +207,7 @@ def read_catalogue(context: StoreContext, raw: RawReader, sources: Sequence = ()
         )
     shell.entities = entities
     return Catalogue(entities, sorted(set(links), key=lambda link: (str(link[0]), str(link[1]), str(link[2]), link[3])),
-                     shell, quotes)
+                     shell, quotes, stated)
 
 
 def network_of(catalogue: Catalogue, quotes: Mapping[tuple, str] | None = None) -> nx.MultiDiGraph:

@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from .analysis import Centrality
 from ..rdf.namespaces import CG, DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD, digest
-from .viewmodel import Entity, Evidence, Fact, KnowledgeModel, Term
+from .viewmodel import Claim, Entity, Evidence, Fact, KnowledgeModel, Term
 
 SAFE_SEGMENT = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,80}\Z")  # \Z: "$" would let a final new line in
 COMMUNITY_COLOURS = (
@@ -130,7 +130,19 @@ def evidence_view(model: KnowledgeModel, evidence: Evidence) -> dict:
         "issued": source.issued if source and source.issued not in source.title("zh") else "",
         "href": article_href(evidence.source_id, evidence.anchor),
         "served": evidence.source_id in model.served_sources,
+        "claim": claim_view(evidence.claim),
     }
+
+
+def claim_view(claim: Claim | None) -> dict | None:
+    """The badge of a quote: how it presents the fact (unless as done) and who asserts it (unless the
+    source itself); None when there is nothing to mark."""
+    if claim is None or (claim.status == "reported" and not any(claim.voice_labels)):
+        return None
+    shown = claim.status != "reported"
+    return {"status": claim.status, "prospective": claim.prospective,
+            "zh": claim.status_labels[0] if shown else "", "en": claim.status_labels[1] if shown else "",
+            "voice_zh": claim.voice_labels[0], "voice_en": claim.voice_labels[1] or claim.voice_labels[0]}
 
 
 def value_view(model: KnowledgeModel, node: Node) -> dict:
@@ -161,6 +173,7 @@ def fact_view(model: KnowledgeModel, fact: Fact, *, towards: Node) -> dict:
         "value": value_view(model, towards),
         "origin": fact.origin,
         "inferred": fact.inferred,
+        "prospective": fact.prospective,
         "translation": fact.origin == "source" and not fact.evidence and isinstance(fact.object, Literal),
         "evidence": [evidence_view(model, e) for e in fact.evidence],
         "citations": list(fact.citations),

@@ -13,9 +13,10 @@ this module holds what it renders with:
   ``GRAPH_NODES_MAX`` nodes, the most central by PageRank, and says so ("showing N of M"). Small
   pages settle with vis-network's physics, which then stops; beyond ``LARGE_GRAPH`` nodes the
   positions are computed at build time (``analysis.layout``) and physics is off;
-- ``entity/{kind}/{slug}.html``: ``ENTITY_PAGES_MAX`` entity pages (those the graph pages draw
-  first, the most central first): statements grouped by property (``STATEMENTS_MAX`` rows each,
-  the rest counted) with their evidence in context, inferred facts marked, its neighbourhood as a
+- ``entity/{kind}/{slug}.html``: ``ENTITY_PAGES_MAX`` entity pages (every entity a source
+  states first, then those the graph pages draw, the most central first): statements grouped by property (``STATEMENTS_MAX`` rows each,
+  the rest counted) with their evidence in context (each quote's source, date and
+  claim: planned, aimed at, opinion, under way, according to whom), inferred facts marked, its neighbourhood as a
   small graph. ``cungai serve`` renders the page of any other entity when it is asked for, at the
   same URL; links to such pages carry ``data-on-demand`` and become plain text from ``file://``;
 - ``article/{source}.html``: each source text with every evidence span highlighted (the first
@@ -61,13 +62,18 @@ NEIGHBOURHOOD_MAX = 40
 LABEL_MAX = 16
 #: A graph page draws at most this many nodes (the most central): vis-network stays responsive.
 GRAPH_NODES_MAX = 1500
-#: Entity pages the build writes at most: those of the entities the graph pages draw first, the most
-#: central first (``cungai serve`` renders the others on demand). About 3 ms each.
-ENTITY_PAGES_MAX = 300
+#: Entity pages the build writes at most: every entity a source states (with its quotes) first, then
+#: those the graph pages draw, the most central first (``cungai serve`` renders the others on
+#: demand). About 3 ms each; only a synthetic district has more entities with quotes than this.
+ENTITY_PAGES_MAX = 3000
 #: Beyond this many nodes a graph page gets positions computed at build time and no physics.
 LARGE_GRAPH = 400
+#: vis-network's dash pattern of a fact that every quote presents as planned or aimed at (inferred
+#: facts use the default dashes).
+PLANNED_DASHES = [2, 6]
 #: Annotated articles the build writes at most (by source id); ``cungai serve`` renders the others.
-ARTICLE_PAGES_MAX = 12
+#: Every source of a curated project gets one; only a synthetic district has more sources.
+ARTICLE_PAGES_MAX = 500
 #: An entity page lists at most this many statements of one property (the rest are counted).
 STATEMENTS_MAX = 200
 
@@ -262,7 +268,8 @@ def _graph(model: KnowledgeModel, measures: Mapping[str, Centrality], styles: di
             "to_zh": model.node_label(fact.object, "zh"), "to_en": model.node_label(fact.object, "en"),
             "evidence": [evidence_view(model, e) for e in fact.evidence[:quotes]],
             "citations": list(fact.citations),
-            "dashes": fact.inferred,
+            "planned": fact.prospective,
+            "dashes": True if fact.inferred else PLANNED_DASHES if fact.prospective else False,
         })
     return GraphView(spec, nodes, edges, legend_of(nodes), total=len(nodes))
 

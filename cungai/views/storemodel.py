@@ -22,16 +22,17 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..rdf.namespaces import BASE, XSD, graph_role, prefix_block
+from ..rdf.namespaces import BASE, CG, RDF, XSD, graph_role, prefix_block
 from ..rdf.sparql import sparql_term, with_values
 from ..rdf.terms import nt
 from .viewmodel import (
-    Entity, Evidence, FactRow, KnowledgeModel, assemble_model, is_fact,
+    Claim, Entity, Evidence, FactRow, KnowledgeModel, assemble_model, is_fact,
 )
 
 #: A SELECT runner: query text and bindings (variable → RDF term, or a list of terms for a VALUES
@@ -42,7 +43,7 @@ PREFIXES = prefix_block("rdf", "rdfs", "skos", "cg", "oa", "dcterms")
 
 #: The reified facts of a graph with their annotation targets (DESIGN §4), the one pattern every
 #: query of the evidence starts from: ``statements(FILTER)`` adds a filter on ?s ?p ?o.
-STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target WHERE {
+STATEMENT_PATTERN = """SELECT ?g ?s ?p ?o ?target ?annotation WHERE {
   GRAPH ?g { ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
              ?annotation oa:hasBody ?statement ; oa:hasTarget ?target . }
 """
@@ -68,6 +69,20 @@ SPANS = PREFIXES + """SELECT ?g ?target ?source ?start ?end ?exact ?prefix ?suff
 }"""
 
 CITATIONS = PREFIXES + """SELECT ?g ?s ?c WHERE { GRAPH ?g { ?s dcterms:source ?c } }"""
+
+#: How each annotation's quote presents its fact and who asserts it there (graph/README.md, claims):
+#: read once for the whole store, like ``SPANS`` (an OPTIONAL in the statements' pattern made
+#: Oxigraph walk every annotation again for each VALUES block of entities: 10× slower pages).
+CLAIMS = PREFIXES + """SELECT ?g ?annotation ?claim ?voice WHERE {
+  GRAPH ?g { ?annotation cg:claimStatus ?claim ; cg:accordingTo ?voice }
+}"""
+#: The names of the claim statuses and of everyone who asserts a fact (few: speakers and sources).
+CLAIM_NAMES = PREFIXES + """SELECT ?x ?label WHERE {
+  { SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x a cg:ClaimStatus } } }
+  UNION
+  { SELECT DISTINCT ?x WHERE { GRAPH ?g { ?annotation cg:accordingTo ?x } } }
+  GRAPH ?h { ?x rdfs:label ?label }
+}"""
 
 #: A whole (small) graph: the ontology, the sources' metadata.
 GRAPH_TRIPLES = """SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"""
@@ -280,6 +295,7 @@ class StoreContext:
                 self.metadata += _graph_of(select, name)
         self._citations: dict[Node, tuple[str, ...]] | None = None
         self._spans: dict[tuple[Node, Node], Evidence] | None = None
+        self._claims: dict[tuple[Node, Node], Claim] | None = None
 
     def graph(self, role: str) -> list[Node]:
         return sorted((name for name, r in self.roles.items() if r == role), key=str)
@@ -312,13 +328,35 @@ class StoreContext:
 
     def evidence(self, statements: str, bindings: Mapping[str, object]) -> dict[tuple, list[Evidence]]:
         """For each (graph, triple) that ``statements`` finds reified in a source graph: its quotes, sorted."""
-        spans = self.spans
+        spans, claims = self.spans, self.claims
         found: dict[tuple, set[Evidence]] = defaultdict(set)
         for row in self.select(statements, bindings):
             span = spans.get((row["g"], row["target"]))
             if span is not None:
-                found[(row["g"], (row["s"], row["p"], row["o"]))].add(span)
+                claim = claims.get((row["g"], row["annotation"]))
+                found[(row["g"], (row["s"], row["p"], row["o"]))].add(replace(span, claim=claim) if claim else span)
         return {key: sorted(located, key=lambda e: (e.source_id, e.start, e.end)) for key, located in found.items()}
+
+    @property
+    def claims(self) -> dict[tuple[Node, Node], Claim]:
+        """The claim of every annotation of the source graphs, by (graph, annotation): one object per
+        (status, voice), named in zh and en."""
+        if self._claims is None:
+            names: dict[Node, dict[str, str]] = defaultdict(dict)
+            for row in self.select(CLAIM_NAMES, {}):
+                label = row["label"]
+                names[row["x"]].setdefault((getattr(label, "language", None) or "zh").split("-")[0], str(label))
+            shared: dict[tuple[Node, Node], Claim] = {}
+            self._claims = {}
+            for row in self.select(CLAIMS, {}):
+                status, voice = row["claim"], row["voice"]
+                if (status, voice) not in shared:
+                    voiced = (voice, RDF.type, CG.SourceDocument) not in self.metadata
+                    shared[(status, voice)] = Claim(
+                        str(status).rsplit("/", 1)[-1], (names[status].get("zh", ""), names[status].get("en", "")),
+                        (names[voice].get("zh", ""), names[voice].get("en", "")) if voiced else ("", ""))
+                self._claims[(row["g"], row["annotation"])] = shared[(status, voice)]
+        return self._claims
 
     def assemble(self, rows: Iterable[FactRow], sources: Sequence, **entities) -> KnowledgeModel:
         return assemble_model(self.base, rows, ontology=self.ontology, metadata=self.metadata, sources=sources,

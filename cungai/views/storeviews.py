@@ -12,7 +12,7 @@ not by the size of the graph, except for four cheap reads of the whole store:
    number of entities, properties between classes as edges with their number of facts);
 3. the choice of what to draw: each graph page draws at most ``GRAPH_NODES_MAX`` entities, the
    most central by PageRank, and says so on the page ("showing N of M"); ``ENTITY_PAGES_MAX``
-   entity pages are written (drawn entities first, most central first) and ``ARTICLE_PAGES_MAX``
+   entity pages are written (entities a source states first, then drawn ones, most central first) and ``ARTICLE_PAGES_MAX``
    annotated articles; ``cungai serve`` renders any other page when it is asked for
    (``ondemand.OnDemandPages``);
 4. the page model (``storemodel.model_around``): only the facts, evidence and names those pages
@@ -84,15 +84,17 @@ def plan_pages(catalogue: Catalogue, measures: Mapping[str, Centrality], *, max_
                max_entity_pages: int) -> Plan:
     """The nodes each graph page draws, the entities with a page, and the entities their pages show around them.
 
-    Pages go to the entities the graph pages draw first, then to the others, the most central
-    first in each, ``max_entity_pages`` in all.
+    Pages go to every entity a source states first (each has quotes), then to those the graph
+    pages draw, then to the others, the most central first in each, ``max_entity_pages`` in all:
+    the cap only bites at synthetic district scale.
     """
     links = [(s, o) for s, _, o, _ in catalogue.network_links()]
     chosen = {spec.name: choose_nodes(spec, catalogue.entities, links, measures, max_nodes=max_graph_nodes)
               for spec in GRAPH_VIEWS}
     drawn = {iri for nodes, _ in chosen.values() for iri in nodes}
     rank = rank_key(measures)
-    ordered = sorted(catalogue.entities, key=lambda iri: (iri not in drawn, *rank(iri)))
+    stated = catalogue.stated
+    ordered = sorted(catalogue.entities, key=lambda iri: (iri not in stated, iri not in drawn, *rank(iri)))
     written = sorted(ordered[:max_entity_pages], key=str)
     inside = set(written)
     # The neighbourhood graph of a page draws the most central entities one fact away.

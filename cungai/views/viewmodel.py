@@ -51,8 +51,23 @@ BUILTIN_LABELS: dict[URIRef, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
+class Claim:
+    """How one quote presents a fact (status: reported, ongoing, planned, aimed, opinion) and who
+    asserts it there (the speaker's zh and en names; empty for the source's own voice)."""
+
+    status: str
+    status_labels: tuple[str, str]
+    voice_labels: tuple[str, str] = ("", "")
+
+    @property
+    def prospective(self) -> bool:  # planned or aimed at: not (yet) done
+        return self.status in ("planned", "aimed")
+
+
+@dataclass(frozen=True)
 class Evidence:
-    """One located quote of a source: ``text[start:end] == exact``, with the words around it."""
+    """One located quote of a source: ``text[start:end] == exact``, with the words around it, and
+    its claim for the fact it supports (which takes no part in equality: one span, one evidence)."""
 
     source_id: str
     start: int
@@ -60,6 +75,7 @@ class Evidence:
     exact: str
     prefix: str
     suffix: str
+    claim: Claim | None = field(default=None, compare=False)
 
     @property
     def anchor(self) -> str:
@@ -81,6 +97,10 @@ class Fact:
     @property
     def inferred(self) -> bool:
         return self.origin == "inferred"
+
+    @property
+    def prospective(self) -> bool:  # every quote presents it as planned or aimed at
+        return bool(self.evidence) and all(e.claim is not None and e.claim.prospective for e in self.evidence)
 
     @property
     def triple(self) -> tuple[Node, Node, Node]:

@@ -35,6 +35,12 @@
     q.appendChild(el("span", "ctx", "…" + ev.prefix));
     q.appendChild(el("mark", null, ev.exact));
     q.appendChild(el("span", "ctx", ev.suffix + "…"));
+    var c = ev.claim;
+    if (c) {
+      var said = c.voice_zh ? "据" + c.voice_zh + " · according to " + c.voice_en : "";
+      var how = c.zh ? c.zh + " · " + c.en : "";
+      q.appendChild(el("span", "badge claim claim-" + c.status, [how, said].filter(Boolean).join(" — ")));
+    }
     return q;
   }
 
@@ -55,7 +61,7 @@
     box.appendChild(el("div", "tip-en", e.from_en + " → " + e.pred_en + " → " + e.to_en));
     if (e.count !== undefined) box.appendChild(el("div", "tip-note", e.count + " 条事实 · facts"));
     else if (e.evidence && e.evidence.length) box.appendChild(quoteBlock(e.evidence[0]));
-    else if (e.dashes) box.appendChild(el("div", "tip-note", "推理所得 · inferred by HermiT"));
+    else if (e.dashes === true) box.appendChild(el("div", "tip-note", "推理所得 · inferred by HermiT"));
     else if (e.citations && e.citations.length) box.appendChild(el("div", "tip-note", "背景知识 · background: " + e.citations[0]));
     else box.appendChild(el("div", "tip-note", "无原文证据 · no quote"));
     return box;
@@ -154,7 +160,7 @@
       var q = quoteBlock(e.evidence[0]);
       if (links.usable(e.evidence[0].href, e.evidence[0].served)) q.appendChild(link(e.evidence[0].href, " 原文 ›"));
       li.appendChild(q);
-    } else if (e.dashes) {
+    } else if (e.dashes === true) {
       li.appendChild(el("div", "tip-note", "推理所得 · inferred"));
     } else if (e.citations && e.citations.length) {
       li.appendChild(el("div", "tip-note", "背景知识 · background: " + e.citations[0]));
