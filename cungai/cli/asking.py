@@ -91,8 +91,8 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], show: b
         raise UsageError("name a query (see `cungai query --list`)")
     stored = get_query(name)
     given = _parse_params(params)
-    if show:
-        given = resolve_names(stored, given, build_dir=build_dir, local=endpoint is None)
+    if show:  # names are resolved on the build; IRIs are shown as given, with no build needed
+        given = resolve_names(stored, given, build_dir=build_dir, local=False)
         click.echo(stored.bound_text(given), nl=False)
         return
     result = run_query(stored, params=given, engine=engine, endpoint=endpoint, build_dir=build_dir)

@@ -68,7 +68,14 @@ SPANS = PREFIXES + """SELECT ?g ?target ?source ?start ?end ?exact ?prefix ?suff
   }
 }"""
 
-CITATIONS = PREFIXES + """SELECT ?g ?s ?c WHERE { GRAPH ?g { ?s dcterms:source ?c } }"""
+CITATIONS = PREFIXES + """SELECT ?g ?s ?c WHERE { GRAPH ?g {
+  { ?s dcterms:source ?c } UNION { ?s a cg:CuratorJudgement ; rdfs:label ?c }
+} }"""
+#: A fact of the background that rests on a curator's judgement is cited by the judgement's name
+#: (graph/README.md, Identity): the cg:CuratorJudgement beside it names the fact and says why.
+JUDGEMENTS = PREFIXES + """SELECT ?g ?s ?p ?o ?c WHERE { GRAPH ?g {
+  ?judgement a cg:CuratorJudgement ; cg:judgedSubject ?s ; cg:judgedProperty ?p ; cg:judgedObject ?o ; rdfs:label ?c
+} }"""
 
 #: How each annotation's quote presents its fact and who asserts it there (graph/README.md, claims):
 #: read once for the whole store, like ``SPANS`` (an OPTIONAL in the statements' pattern made
@@ -273,7 +280,7 @@ def fact_rows(context: "StoreContext", query: str, bindings: Mapping[str, object
             continue
         seen.add((graph, triple))
         yield (triple, role, tuple(evidence.get((graph, triple), ())),
-               citations.get(triple[0], ()) if role == "background" else ())
+               citations.get(triple[0], ()) + context.judgements.get(triple, ()) if role == "background" else ())
 
 
 class StoreContext:
@@ -294,6 +301,7 @@ class StoreContext:
             elif role == "sources":
                 self.metadata += _graph_of(select, name)
         self._citations: dict[Node, tuple[str, ...]] | None = None
+        self._judgements: dict[tuple, tuple[str, ...]] | None = None
         self._spans: dict[tuple[Node, Node], Evidence] | None = None
         self._claims: dict[tuple[Node, Node], Claim] | None = None
 
@@ -310,6 +318,17 @@ class StoreContext:
                     found[row["s"]].add(str(row["c"]))
             self._citations = {s: tuple(sorted(c)) for s, c in found.items()}
         return self._citations
+
+    @property
+    def judgements(self) -> dict[tuple[Node, Node, Node], tuple[str, ...]]:
+        """The names of the curator's judgements on each judged fact of the background."""
+        if self._judgements is None:
+            found: dict[tuple, set[str]] = defaultdict(set)
+            for row in self.select(JUDGEMENTS, {}):
+                if self.roles.get(row["g"]) == "background":
+                    found[(row["s"], row["p"], row["o"])].add(str(row["c"]))
+            self._judgements = {t: tuple(sorted(c)) for t, c in found.items()}
+        return self._judgements
 
     @property
     def spans(self) -> dict[tuple[Node, Node], Evidence]:
