@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -84,3 +86,29 @@ def mini_built(tmp_path_factory) -> BuildResult:
     """The tiny fixture project built once (about 3 s): for servers and engines that need any build."""
     root = copy_project(tmp_path_factory.mktemp("mini-built") / "mini", graph=DATA / "mini" / "graph")
     return build(root=root, out_dir=root / "build")
+
+
+@contextmanager
+def serving(app, *, log_level: str = "warning") -> Iterator[int]:
+    """uvicorn serving ``app`` on a free loopback port, in a thread; yields the port."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()

@@ -7,7 +7,6 @@ import re
 import select
 import shutil
 import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, rows_of
+from conftest import IN_CI, rows_of, serving
 
 try:
     import httpx
@@ -354,20 +353,8 @@ def test_entity_pages_not_written_are_rendered_on_demand(capped_build, built):
 @pytest.fixture(scope="module")
 def server(settings):
     """uvicorn serving the app on a free loopback port, in a thread."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(replace(settings, max_rows=10_000)), log_level="warning", lifespan="on")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serving(create_app(replace(settings, max_rows=10_000))) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_socket_select_get_post_and_csv(server):

@@ -12,8 +12,6 @@ fuzz, the server still answers a plain query.
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from urllib.parse import quote
 
 import pytest
@@ -21,6 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cungai.serve.endpoint import ServerSettings, create_app
+
+from conftest import serving
 
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -59,19 +59,8 @@ bodies = st.one_of(st.just(b""), sparql.map(lambda s: s.encode("utf-8", "surroga
 def server(mini_built):
     """uvicorn serving the tiny project on a free loopback port, in a thread."""
     settings = ServerSettings(build_dir=mini_built.out_dir, timeout=5.0, max_request_bytes=16_000, workers=1)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="critical", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield sock.getsockname()[1]
-    server.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serving(create_app(settings), log_level="critical") as port:
+        yield port
 
 
 def send(port: int, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:

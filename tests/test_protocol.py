@@ -4,15 +4,12 @@ the project's IRIs resolving with content negotiation."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI
+from conftest import IN_CI, serving
 
 try:
     import httpx
@@ -55,19 +52,8 @@ def local(built) -> OxigraphEngine:
 @pytest.fixture(scope="module")
 def server(settings):
     """uvicorn serving the app on a free loopback port, in a thread."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    uv = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serving(create_app(settings)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
