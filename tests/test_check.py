@@ -90,6 +90,15 @@ def test_a_label_not_in_its_quote_fails_naming_file_line_block_and_fact(article)
     assert "cg:curatorNote" in problem.hint and "skos:altLabel" in problem.hint
 
 
+def test_a_translated_description_needs_the_words_it_translates(article):
+    line, block = _break(article, lambda l: 'cg:approach "每天开着自己的车"@zh , ' in l,
+                         'cg:approach "每天开着自己的车"@zh , ', "cg:approach ")
+    problem = _only_error(article)
+    assert (problem.path, problem.line, problem.block) == (TRIG, line, block)
+    assert "every day, driving his own car" in problem.fact and "translation" in problem.message
+    assert '"…"@zh' in problem.hint
+
+
 def test_a_curator_note_that_names_the_value_records_the_judgement(article):
     line, block = _break(article, lambda l: '"书记"@zh' in l, '"书记"@zh', '"副书记"@zh')
     path = article / TRIG

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
-from ..project.evidence import EvidenceBlock, Triple, is_translation, plain
+from ..project.evidence import DESCRIPTIVE_PROPERTIES, EvidenceBlock, Triple, is_translation, plain
 from ..rdf.namespaces import CG, RDFS, SKOS, XSD
 from .numbers import numbers_in, says_number
 from .problems import Problem
@@ -147,7 +147,21 @@ def unsaid_facts(blocks: list[EvidenceBlock], *, language: str, labelled: Labell
                     or block.note_on(fact[2]):
                 continue
             problems.append(_problem(block, fact))
+        problems += _untranslated(block, language)
     return problems
+
+
+def _untranslated(block: EvidenceBlock, language: str) -> list[Problem]:
+    """A translated description (``cg:approach "…"@en``) with no value in the source's language beside
+    it: the translation has no evidence of its own, so the words it renders must be in the block."""
+    originals = {(s, p) for s, p, o in block.facts
+                 if isinstance(o, Literal) and not is_translation((s, p, o), language)}
+    return [Problem(block.path, block.line, block.show(block.name), block.show((s, p, o)),
+                    f"a translation with no {language} value beside it / 译文旁没有原文（{language}）的值",
+                    f"add the words the quote says: {block.show(s)} {block.show(p)} \"…\"@{language} , "
+                    f"and keep the translation beside them / 写上引文原话，译文放在其旁")
+            for s, p, o in sorted(block.facts)
+            if p in DESCRIPTIVE_PROPERTIES and is_translation((s, p, o), language) and (s, p) not in originals]
 
 
 def _problem(block: EvidenceBlock, fact: Triple) -> Problem:

@@ -49,10 +49,12 @@ DEFAULT_STATUS = ID["status/reported"]
 NAMING_AND_TYPING = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.inScheme})
 #: Properties whose value in another language than the source's is the curator's translation of the
 #: value in the source's language beside it (no evidence of its own; the quote is checked against that one).
+#: Descriptions in words: the curator writes the source's own words and may add a translation, which
+#: must stand beside them in the block (``checks.stated``), so an English paraphrase never goes unquoted.
+DESCRIPTIVE_PROPERTIES = frozenset({DCTERMS.description, CG.approach, CG.reason})
 TRANSLATABLE_PROPERTIES = frozenset(
-    {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote,
-     DCTERMS.description, CG.approach, CG.reason}
-)
+    {RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote}
+) | DESCRIPTIVE_PROPERTIES
 CONTEXT_CHARS = 12
 XSD_INTEGER = str(XSD.integer)
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』]*")
